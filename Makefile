@@ -1,0 +1,255 @@
+# Nezha build and simulation.
+#
+#   make run          deps + simulator + .NET build, then the CLI's main scenario
+#   make test         deps, register map check, lint, simulator, build, NUnit tests (TRX in build/test-results)
+#   make sim          build/sim/libnezha_sim.so: w8, w64 and w512 models of nezha_core in one library,
+#                     and build/sim/libnezha_modules.so (single-module benches, sim/modules)
+#   make sim-trace    build/sim/libnezha_sim_trace.so (FST waveforms; same ABI)
+#   make sim-cov      build/sim/libnezha_sim_cov.so (Verilator coverage; same ABI)
+#   make wave TEST=x  trace flavour + the NUnit test(s) matching x -> build/waves/x.fst
+#   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/coverage.info
+#   make lint | synth-check | regs | regs-check | build | bench | clean
+#
+# CORE_SRC selects the top-level file (default rtl/nezha_core.v); other modules are found in rtl/.
+# Parallelism is capped at two jobs (the build machines are small and shared).
+
+MAKEFLAGS += --no-print-directory
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j2
+endif
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+CORE_SRC  ?= rtl/nezha_core.v
+BUILD     ?= build
+SIMDIR    := $(BUILD)/sim
+DOTNET    ?= dotnet
+VERILATOR ?= verilator
+YOSYS     ?= yosys
+PYTHON    ?= python3
+SLN       := Nezha.sln
+CONFIGS   := w8 w64 w512
+
+# ---- configurations: read from the table of docs/datapath-spec.md section 1 (sim/spec_params.py) -----
+PARAMS_w8    := $(shell $(PYTHON) sim/spec_params.py w8)
+PARAMS_w64   := $(shell $(PYTHON) sim/spec_params.py w64)
+PARAMS_w512  := $(shell $(PYTHON) sim/spec_params.py w512)
+param_of      = $(patsubst $(2)=%,%,$(filter $(2)=%,$(PARAMS_$(1))))
+GPARAMS_w8   := $(addprefix -G,$(PARAMS_w8))
+GPARAMS_w64  := $(addprefix -G,$(PARAMS_w64))
+GPARAMS_w512 := $(addprefix -G,$(PARAMS_w512))
+CHPARAM_w8   := $(foreach p,$(PARAMS_w8),-set $(subst =, ,$(p)))
+# widths the C++ shim needs per configuration
+SHIM_DEFS    := $(foreach c,$(CONFIGS),-DNZ_DATA_W_$(c)=$(call param_of,$(c),DATA_W) -DNZ_VNIC_W_$(c)=$(call param_of,$(c),VNIC_W))
+# recipes that need the parameters start with this
+CHECK_PARAMS  = @test -n "$(PARAMS_w8)" -a -n "$(PARAMS_w64)" -a -n "$(PARAMS_w512)" \
+                || { echo "cannot read the configurations from docs/datapath-spec.md (sim/spec_params.py)"; exit 1; }
+
+# ---- Verilator ----------------------------------------------------------------------------------------
+VERILATOR_ROOT := $(shell command -v $(VERILATOR) >/dev/null 2>&1 && $(VERILATOR) --getenv VERILATOR_ROOT)
+VINC        := $(addprefix -I,$(sort $(patsubst %/,%,$(dir $(CORE_SRC))) rtl))
+# RTL dependencies of each model come from Verilator's own list of the files it read (deps.mk)
+RTL_DEPS     = $(CORE_SRC)
+VFLAGS_COMMON := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --timescale 1ns/1ps \
+                 --top-module nezha_core -CFLAGS -fPIC
+VFLAGS_fast  :=
+VFLAGS_trace := --trace-fst
+VFLAGS_cov   := --coverage
+DEFS_fast    := -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=0
+DEFS_trace   := -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0
+DEFS_cov     := -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=1
+LIBS_fast    :=
+LIBS_trace   := -lz
+LIBS_cov     :=
+LIB_fast     := $(SIMDIR)/libnezha_sim.so
+LIB_trace    := $(SIMDIR)/libnezha_sim_trace.so
+LIB_cov      := $(SIMDIR)/libnezha_sim_cov.so
+# C++ optimisation of the generated model (fast path / one-time code / Verilator runtime) and the shim
+OPT_FAST     ?= -O2
+OPT_SLOW     ?= -O1
+OPT_GLOBAL   ?= -O2
+SIM_CXXFLAGS ?= -O2
+CXX          ?= g++
+SUBMAKE_OPTS  = OPT_FAST="$(OPT_FAST)" OPT_SLOW="$(OPT_SLOW)" OPT_GLOBAL="$(OPT_GLOBAL)"
+
+# ---- .NET -------------------------------------------------------------------------------------------
+CSPROJS := driver/Nezha.Driver/Nezha.Driver.csproj src/Nezha.Verify/Nezha.Verify.csproj \
+           src/Nezha.Cli/Nezha.Cli.csproj tests/Nezha.Tests/Nezha.Tests.csproj bench/Nezha.Bench/Nezha.Bench.csproj
+ASSETS  := $(foreach p,$(CSPROJS),$(dir $(p))obj/project.assets.json)
+RESTORE_STAMP := $(BUILD)/.restore.stamp
+TEST_RESULTS  := $(BUILD)/test-results
+TEST_PROJECT  := tests/Nezha.Tests
+TEST_ARGS     ?=
+
+# tool -> Debian package
+APT_TOOLS := verilator:verilator yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack:fpga-icestorm \
+             g++:g++ make:make python3:python3
+
+.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check build test run bench wave coverage \
+        clean help FORCE
+
+all: sim build
+
+help:
+	@sed -n '2,14p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- deps ------------------------------------------------------------------------------------------
+deps: deps-apt $(RESTORE_STAMP)
+
+deps-apt:
+	@missing=""; \
+	for tp in $(APT_TOOLS); do command -v "$${tp%%:*}" >/dev/null 2>&1 || missing="$$missing $${tp#*:}"; done; \
+	[ -f /usr/include/zlib.h ] || missing="$$missing zlib1g-dev"; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "deps: apt-get install failed" >&2; exit 1; }; \
+	fi
+
+# restore when a project file changed or an obj/project.assets.json is missing (after deps-apt)
+$(RESTORE_STAMP): $(SLN) $(wildcard Directory.Build.props Directory.Packages.props global.json) $(CSPROJS) \
+                  $(if $(filter-out $(wildcard $(ASSETS)),$(ASSETS)),FORCE) | deps-apt
+	@mkdir -p $(@D)
+	@echo "  RESTORE $(SLN)"
+	@$(DOTNET) restore $(SLN) --nologo -v q >$(BUILD)/restore.log 2>&1 || { cat $(BUILD)/restore.log; exit 1; }
+	@touch $@
+
+# ---- register map ----------------------------------------------------------------------------------
+regs:
+	$(PYTHON) tools/gen_regs.py
+
+regs-check:
+	@$(PYTHON) tools/gen_regs.py --check
+
+# ---- simulator libraries ---------------------------------------------------------------------------
+sim: $(LIB_fast) sim-modules
+sim-trace: $(LIB_trace)
+sim-cov: $(LIB_cov)
+
+# build/sim/libnezha_modules.so: single-module benches (sim/modules; the script is incremental itself)
+sim-modules:
+	@bash sim/modules/build_modules.sh
+
+# A stamp per flavour holds everything that changes the generated code; it is rewritten only on change.
+define FLAVOUR_RULES
+$(SIMDIR)/$(1)/flags.stamp: FORCE
+	$(CHECK_PARAMS)
+	@mkdir -p $$(@D)
+	@echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS)' \
+	  | cmp -s - $$@ || echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS)' > $$@
+
+# Verilator runtime, compiled once per flavour (in the w8 directory, with that flavour's defines)
+$(SIMDIR)/$(1)/w8/nz_rt.a: $(SIMDIR)/$(1)/w8/Vnz_w8.mk sim/rt.mk
+	@$(MAKE) -C $$(@D) -f Vnz_w8.mk -f $(CURDIR)/sim/rt.mk nz_rt.a $(SUBMAKE_OPTS) >$$(@D)/rt.log 2>&1 \
+	  || { cat $$(@D)/rt.log; exit 1; }
+	@touch $$@
+
+$(SIMDIR)/$(1)/nezha_sim.o: sim/nezha_sim.cpp $(foreach c,$(CONFIGS),$(SIMDIR)/$(1)/$(c)/Vnz_$(c).mk)
+	@echo "  CXX     $$@"
+	@$(CXX) $(SIM_CXXFLAGS) -std=gnu++17 -fPIC -fvisibility=hidden -faligned-new $(DEFS_$(1)) -DVM_SC=0 $(SHIM_DEFS) \
+	  -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \
+	  $(foreach c,$(CONFIGS),-I$(SIMDIR)/$(1)/$(c)) -c -o $$@ $$<
+
+$(LIB_$(1)): $(SIMDIR)/$(1)/nezha_sim.o $(foreach c,$(CONFIGS),$(SIMDIR)/$(1)/$(c)/Vnz_$(c)__ALL.a) \
+             $(SIMDIR)/$(1)/w8/nz_rt.a sim/nezha_sim.map
+	@echo "  LINK    $$@"
+	@$(CXX) -shared -o $$@.tmp $(SIMDIR)/$(1)/nezha_sim.o \
+	  $(foreach c,$(CONFIGS),$(SIMDIR)/$(1)/$(c)/Vnz_$(c)__ALL.a) $(SIMDIR)/$(1)/w8/nz_rt.a \
+	  -Wl,--version-script=sim/nezha_sim.map -Wl,--exclude-libs,ALL -Wl,--no-undefined -pthread -latomic $(LIBS_$(1))
+	@mv -f $$@.tmp $$@
+endef
+
+# $(1) = flavour, $(2) = configuration
+define MODEL_RULES
+$(SIMDIR)/$(1)/$(2)/Vnz_$(2).mk: $(RTL_DEPS) $(SIMDIR)/$(1)/flags.stamp sim/verdeps.awk
+	@echo "  VERILATE $(1)/$(2)"
+	@mkdir -p $$(@D)
+	@$(VERILATOR) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(VINC) $(GPARAMS_$(2)) --prefix Vnz_$(2) -Mdir $$(@D) \
+	  $(CORE_SRC) >$$(@D)/verilate.log 2>&1 || { cat $$(@D)/verilate.log; exit 1; }
+	@awk -v target=$$@ -f sim/verdeps.awk $$(@D)/Vnz_$(2)__ver.d > $$(@D)/deps.mk
+	@grep -q '%Warning' $$(@D)/verilate.log && echo "  ($$$$(grep -c '%Warning' $$(@D)/verilate.log) Verilator warning(s): $$(@D)/verilate.log; see make lint)" || true
+	@touch $$@
+
+$(SIMDIR)/$(1)/$(2)/Vnz_$(2)__ALL.a: $(SIMDIR)/$(1)/$(2)/Vnz_$(2).mk
+	@echo "  CXX     $(1)/$(2) model"
+	@$(MAKE) -C $$(@D) -f Vnz_$(2).mk Vnz_$(2)__ALL.a $(SUBMAKE_OPTS) >$$(@D)/build.log 2>&1 \
+	  || { cat $$(@D)/build.log; exit 1; }
+	@touch $$@
+endef
+
+$(foreach f,fast trace cov,$(eval $(call FLAVOUR_RULES,$(f))))
+$(foreach f,fast trace cov,$(foreach c,$(CONFIGS),$(eval $(call MODEL_RULES,$(f),$(c)))))
+-include $(wildcard $(SIMDIR)/*/*/deps.mk)
+
+# ---- lint / synthesis ------------------------------------------------------------------------------
+lint: $(addprefix lint-,$(CONFIGS))
+lint-%:
+	$(CHECK_PARAMS)
+	@echo "  LINT    $*"
+	@$(VERILATOR) --lint-only -Wall --timescale 1ns/1ps --top-module nezha_core $(VINC) $(GPARAMS_$*) $(CORE_SRC)
+
+SYNTH_SRCS = $(CORE_SRC) $(filter-out $(CORE_SRC) rtl/nezha_core.v,$(wildcard rtl/*.v))
+synth-check:
+	$(CHECK_PARAMS)
+	@mkdir -p $(BUILD)/synth
+	@echo "  SYNTH   w8 (iCE40), log in $(BUILD)/synth/nezha_w8.log"
+	@$(YOSYS) -q -l $(BUILD)/synth/nezha_w8.log -p "read_verilog -Irtl $(SYNTH_SRCS); \
+	  chparam $(CHPARAM_w8) nezha_core; synth_ice40 -top nezha_core -json $(BUILD)/synth/nezha_w8.json; \
+	  tee -q -o $(BUILD)/synth/nezha_w8_stat.txt stat" || { tail -20 $(BUILD)/synth/nezha_w8.log; exit 1; }
+	@grep -E 'Number of cells|SB_LUT4|SB_CARRY|SB_DFF|SB_RAM40_4K' $(BUILD)/synth/nezha_w8_stat.txt | sed 's/^ */  /'
+	@grep -q SB_RAM40_4K $(BUILD)/synth/nezha_w8_stat.txt || echo "  SB_RAM40_4K 0"
+	@awk '$$1=="SB_LUT4"{l=$$2} $$1=="SB_RAM40_4K"{r=$$2} END{printf "  HX8K (7680 LCs, 32 BRAM): LUT4 %d%%, BRAM %d%%; UP5K (5280 LCs, 30 BRAM): LUT4 %d%%, BRAM %d%%\n", \
+	  100*l/7680, 100*r/32, 100*l/5280, 100*r/30}' $(BUILD)/synth/nezha_w8_stat.txt
+
+# ---- .NET ------------------------------------------------------------------------------------------
+build:
+	$(DOTNET) build $(SLN) -c Release --nologo -v minimal
+
+test:
+	@$(MAKE) deps
+	@$(MAKE) regs-check
+	@$(MAKE) lint
+	@$(MAKE) sim
+	@$(MAKE) build
+	@rm -rf $(TEST_RESULTS)
+	$(DOTNET) test $(TEST_PROJECT) -c Release --no-build --logger trx --results-directory $(TEST_RESULTS) $(TEST_ARGS)
+
+run:
+	@$(MAKE) deps
+	@$(MAKE) sim
+	@$(MAKE) build
+	$(DOTNET) run --project src/Nezha.Cli -c Release --no-build -- run
+
+bench:
+	@$(MAKE) deps
+	@$(MAKE) sim
+	@$(MAKE) build
+	$(DOTNET) run --project bench/Nezha.Bench -c Release --no-build
+
+wave:
+	@test -n "$(TEST)" || { echo "usage: make wave TEST=<test name or part of it>"; exit 2; }
+	@$(MAKE) deps
+	@$(MAKE) sim-trace
+	@$(MAKE) build
+	@mkdir -p $(BUILD)/waves
+	@NEZHA_TRACE=$(CURDIR)/$(BUILD)/waves/$(TEST).fst $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
+	  --filter "FullyQualifiedName~$(TEST)" $(TEST_ARGS); rc=$$?; \
+	ls -l $(BUILD)/waves/$(TEST)*.fst 2>/dev/null || echo "no waveform written (no SimNic created?)"; exit $$rc
+
+coverage:
+	@$(MAKE) deps
+	@$(MAKE) sim-cov
+	@$(MAKE) build
+	@rm -rf $(BUILD)/coverage && mkdir -p $(BUILD)/coverage
+	-NEZHA_COVERAGE=$(CURDIR)/$(BUILD)/coverage $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
+	  $(if $(TEST),--filter "FullyQualifiedName~$(TEST)") $(TEST_ARGS)
+	verilator_coverage --write-info $(BUILD)/coverage/coverage.info $(BUILD)/coverage/*.dat
+	@if command -v genhtml >/dev/null 2>&1; then genhtml -q -o $(BUILD)/coverage/html $(BUILD)/coverage/coverage.info \
+	  && echo "  HTML    $(BUILD)/coverage/html/index.html"; fi
+
+clean:
+	rm -rf $(BUILD) $(foreach p,$(CSPROJS),$(dir $(p))bin $(dir $(p))obj)
+
+FORCE:

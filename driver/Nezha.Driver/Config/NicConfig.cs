@@ -1,0 +1,19 @@
+namespace Nezha.Driver.Config;
+
+/// <summary>A whole card configuration, validated by <see cref="NicConfigLoader"/> and programmed by <see cref="NicDriver.Apply"/>.</summary>
+/// <param name="Routes">route table in order: entry i goes to route index i (equal prefix lengths: lower index wins).</param>
+/// <param name="Mappings">placed by the driver into their hash buckets.</param>
+public sealed record NicConfig(
+    NicGlobalConfig Global,
+    IReadOnlyList<VnicConfig> Vnics,
+    IReadOnlyList<RouteEntry> Routes,
+    IReadOnlyList<MappingEntry> Mappings,
+    IReadOnlyList<AclSetConfig> Acls);
+
+public sealed record VnicConfig(int Id, VnicEntry Entry);
+
+/// <summary>The ordered rules of one ACL set (security group).</summary>
+public sealed record AclSetConfig(int Set, IReadOnlyList<AclRule> Rules);
+
+/// <summary>A config file is wrong; the message is one line: <c>file: field path: what is wrong</c>.</summary>
+public sealed class ConfigException(string message) : Exception(message);

@@ -1,0 +1,36 @@
+using Nezha.Driver.Registers;
+
+namespace Nezha.Driver;
+
+/// <summary>A vNIC table entry. MAC is 48 bits, first wire byte in bits 47:40; IPv4 addresses are host-order numbers.</summary>
+public sealed record VnicEntry(bool Enabled, uint Vni, ulong Mac, uint Ip, uint GwIp, int AclSet);
+
+/// <summary>A route. <paramref name="Value"/> is the vNIC index for LOCAL, the VTEP address for VTEP, else 0.</summary>
+public sealed record RouteEntry(bool Valid, uint Vni, uint Prefix, int PrefixLen, RouteType Type, uint Value);
+
+/// <summary>(VNI, VM IP) -> (VTEP, VM MAC).</summary>
+public sealed record MappingEntry(bool Valid, uint Vni, uint Ip, uint Vtep, ulong Mac);
+
+public enum AclDirection { Ingress = 0, Egress = 1 }
+
+/// <summary>An ACL rule; proto 0 = any. Port ranges only apply to TCP and UDP.</summary>
+public sealed record AclRule(
+    bool Valid, AclDirection Dir, bool Allow, byte Proto,
+    uint Src, int SrcLen, uint Dst, int DstLen,
+    ushort SportLo, ushort SportHi, ushort DportLo, ushort DportHi);
+
+/// <summary>One direction's action of a session.</summary>
+public sealed record SessionAction(ActionType Type, int Vnic, uint Vtep, ulong Mac);
+
+/// <summary>A session table entry as read back from the card.</summary>
+public sealed record SessionEntryView(
+    int Index, bool Valid, int InitDir, bool Established, bool Fin0, bool Fin1, ushort Ts,
+    uint Vni, byte Proto, uint LoIp, uint HiIp, ushort LoPort, ushort HiPort,
+    uint Pkts, ulong Bytes, SessionAction Act0, SessionAction Act1);
+
+public sealed record VnicCounters(ulong RxPkts, ulong RxBytes, ulong TxPkts, ulong TxBytes, ulong NewFlows, ulong SlowCycles);
+
+/// <summary>NIC-wide settings (CONFIG block).</summary>
+public sealed record NicGlobalConfig(
+    ulong NicMac, uint VtepIp, ulong NextHopMac, ulong GatewayMac,
+    int Mtu, int IdleTimeout, int CloseTimeout, int TickCycles);

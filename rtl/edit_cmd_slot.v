@@ -1,0 +1,131 @@
+// edit_cmd_slot: one-entry holding register for the edit command of one pkt_editor, stored in compact
+// form; the cmd_hdr bytes are assembled combinationally from the held fields (so no 512-bit register).
+// The flow processor loads it when `free` (empty, or being taken this cycle) and moves on to the next
+// frame while the editor is still busy with earlier frames.
+//   kind 0: no header (drop, exception)        cmd_hdr_len 0
+//   kind 1: DELIVER Ethernet header            cmd_hdr_len 14: dst = mac_a, src = cfg_gw_mac, 0x0800
+//   kind 2: ENCAP VXLAN header (encap_builder) cmd_hdr_len 64: vtep = ip_a, inner dst = mac_a,
+//                                              inner src = mac_b, vni, UDP source port sport, plen
+//   kind 3: ARP reply (arp_reply_builder)      cmd_hdr_len 60: answer = mac_a, SHA = mac_b, TPA = ip_a,
+//                                              SPA = ip_b
+// The configuration MACs / VTEP IP are the live register values when the editor takes the command.
+// Latency: load -> cmd_valid next cycle.
+module edit_cmd_slot #(
+    parameter USER_W = 12
+) (
+    input  wire              clk,
+    input  wire              rst,
+    input  wire [47:0]       cfg_nic_mac,
+    input  wire [47:0]       cfg_nh_mac,
+    input  wire [47:0]       cfg_gw_mac,
+    input  wire [31:0]       cfg_vtep_ip,
+    output wire              free,
+    input  wire              load,
+    input  wire              ld_drop,
+    input  wire              ld_dest,
+    input  wire [USER_W-1:0] ld_user,
+    input  wire [15:0]       ld_strip,
+    input  wire [1:0]        ld_kind,
+    input  wire [47:0]       ld_mac_a,
+    input  wire [47:0]       ld_mac_b,
+    input  wire [31:0]       ld_ip_a,
+    input  wire [31:0]       ld_ip_b,
+    input  wire [23:0]       ld_vni,
+    input  wire [15:0]       ld_sport,
+    input  wire [15:0]       ld_plen,
+    output reg               cmd_valid,
+    input  wire              cmd_ready,
+    output reg               cmd_drop,
+    output reg               cmd_dest,
+    output reg  [USER_W-1:0] cmd_user,
+    output reg  [6:0]        cmd_hdr_len,
+    output reg  [511:0]      cmd_hdr,
+    output reg  [15:0]       cmd_strip
+);
+    localparam [1:0] K_NONE = 2'd0, K_DELIVER = 2'd1, K_ENCAP = 2'd2, K_ARP = 2'd3;
+
+    reg [1:0]  kind;
+    reg [47:0] mac_a, mac_b;
+    reg [31:0] ip_a, ip_b;
+    reg [23:0] vni;
+    reg [15:0] sport, plen;
+
+    assign free = !cmd_valid || cmd_ready;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            cmd_valid <= 1'b0;
+            cmd_drop  <= 1'b0;
+            cmd_dest  <= 1'b0;
+            cmd_user  <= {USER_W{1'b0}};
+            cmd_strip <= 16'd0;
+            kind      <= K_NONE;
+            mac_a     <= 48'd0;
+            mac_b     <= 48'd0;
+            ip_a      <= 32'd0;
+            ip_b      <= 32'd0;
+            vni       <= 24'd0;
+            sport     <= 16'd0;
+            plen      <= 16'd0;
+        end else if (load) begin
+            cmd_valid <= 1'b1;
+            cmd_drop  <= ld_drop;
+            cmd_dest  <= ld_dest;
+            cmd_user  <= ld_user;
+            cmd_strip <= ld_strip;
+            kind      <= ld_kind;
+            mac_a     <= ld_mac_a;
+            mac_b     <= ld_mac_b;
+            ip_a      <= ld_ip_a;
+            ip_b      <= ld_ip_b;
+            vni       <= ld_vni;
+            sport     <= ld_sport;
+            plen      <= ld_plen;
+        end else if (cmd_ready) begin
+            cmd_valid <= 1'b0;
+        end
+    end
+
+    wire [511:0] encap_hdr, arp_hdr;
+
+    encap_builder u_encap (
+        .nh_mac     (cfg_nh_mac),
+        .nic_mac    (cfg_nic_mac),
+        .src_ip     (cfg_vtep_ip),
+        .dst_ip     (ip_a),
+        .udp_sport  (sport),
+        .vni        (vni),
+        .in_dst_mac (mac_a),
+        .in_src_mac (mac_b),
+        .pay_len    (plen),
+        .hdr        (encap_hdr)
+    );
+
+    arp_reply_builder u_arp (
+        .ans_mac (mac_a),
+        .req_sha (mac_b),
+        .req_spa (ip_b),
+        .req_tpa (ip_a),
+        .hdr     (arp_hdr)
+    );
+
+    // DELIVER header, wire order -> byte lanes.
+    wire [111:0] dl_be = {mac_a, cfg_gw_mac, 16'h0800};
+    wire [511:0] deliver_hdr;
+    genvar i;
+    generate
+        for (i = 0; i < 14; i = i + 1) begin : g_dl
+            assign deliver_hdr[8*i +: 8] = dl_be[111 - 8*i -: 8];
+        end
+    endgenerate
+    assign deliver_hdr[511:112] = 400'd0;
+
+    always @* begin
+        case (kind)
+            K_DELIVER: begin cmd_hdr_len = 7'd14; cmd_hdr = deliver_hdr; end
+            K_ENCAP:   begin cmd_hdr_len = 7'd64; cmd_hdr = encap_hdr;   end
+            K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = arp_hdr;     end
+            default:   begin cmd_hdr_len = 7'd0;  cmd_hdr = 512'd0;      end
+        endcase
+    end
+endmodule

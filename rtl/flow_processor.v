@@ -1,0 +1,1165 @@
+// flow_processor: the decision engine of the Nezha datapath (datapath-spec 4.3-4.7 above the parser).
+//
+// One frame at a time, round-robin between the two descriptor inputs (d0 = net buffer, d1 = host buffer;
+// the port not served last wins a tie). Per frame:
+//   1. ingress flags: rx_error -> RX_ERROR, oversize -> OVERSIZE (frame not stored: no edit command);
+//   2. hdr_parser, then the table checks in the spec's order (host: RUNT, BAD_VNIC, parser drop, ARP
+//      responder, SPOOF, FRAGMENT, GATEWAY, L4 drop; net: parser drop/exception, UNKNOWN_VNIC, L4 drop);
+//   3. session stage (session_table): hit -> counters/TCP state update (RST: delete), act; miss -> slow
+//      path (route LPM, mapping, egress/ingress ACL, insert) and forward;
+//   4. one edit command to the editor of the input the frame came from (c0 = net input, c1 = host
+//      input), held in an edit_cmd_slot so that the next frame can start while the editor is busy;
+//   5. one ev_* (stats) and one mon_* event per frame, registered, in the cycle after retirement.
+// Between frames: session read-back requests (sess_rb_*), then sweep steps (sweep_allow) when no
+// descriptor waits; after 16 consecutive frames without a sweep opportunity one step is forced.
+//
+// Cycle budget. T0 = cycle the descriptor is accepted (dN_valid & dN_ready); PL = hdr_parser latency
+// (3), LL = session_table lookup latency lk_valid -> lk_done (2). "Retire" = the S_EMIT cycle that loads
+// the edit command into its slot; the ev_*/mon_* pulses are visible one cycle later, the command
+// (cN_valid) too. The next descriptor is accepted in the retire cycle itself, so accept-to-accept =
+// retire - T0 (without editor backpressure):
+//   rx_error / oversize             retire T0+1
+//   pre-session drop / exception,
+//   ARP reply (GW or local vNIC)    retire T0+PL+1            = T0+4
+//   ARP reply via the mapping table retire T0+PL+1+4          = T0+8
+//   session hit (fast path)         lookup issued in the parser's out_valid cycle T0+PL, lk_done at
+//                                   T0+PL+LL, retire T0+PL+LL+1 = T0+6 (events at T0+7): 6 cycles per
+//                                   frame back to back (measured: 6.1 on average over both inputs
+//                                   including the forced sweep step, which costs 2 cycles every 16 frames).
+//   session miss (slow path)        retire T0+PL+LL+1+SLOW    = T0+6+SLOW
+// SLOW (= ev_slow_cycles = mon_slow_cycles) counts the cycles from the one after the miss (lk_done) up to
+// and including the cycle that decides the frame:
+//   a(n, m) = cycles of one ACL set scan (acl_engine, one rule per cycle, pipelined reads):
+//             m + 2 if rule m (0-based) is the first match, n + 1 if none of the n rules matches,
+//             2 if the set is empty
+//   INS     = 1 + insert latency of session_table: 1 + 2 = 3 with a free way in either bank,
+//             1 + 4 + 3k with k cuckoo displacements, 1 + 2 + 2*MAX_KICKS at most on failure;
+//             0 for a TCP RST (never inserted)
+//   net port  (ingress ACL of d)                  SLOW = a(d) + INS
+//   host port, route LOCAL or VTEP                SLOW = 3 + a(egress of s) [+ a(ingress of j)] + INS
+//   host port, route MAPPED                       SLOW = 3 + 4 + a(egress of s) [+ a(ingress of j)] + INS
+//   ([...] only with a local target j; route/mapping/ACL drops end in the cycle their answer arrives:
+//   NO_ROUTE/ROUTE_DROP = 3, NO_MAPPING = 7, ACL_DENY = 3 + a(...).)
+//   e.g. host->local vNIC, rule 1 allows egress, rule 0 allows ingress, free way: 3 + 3 + 2 + 3 = 11.
+// The table requests are registered: rt_req_valid in the cycle after the miss (answer 2 cycles later),
+// mp_req_valid in the cycle after the route answer (answer 3 cycles later), the ACL scan starts in the
+// cycle after the decision that needs it.
+module flow_processor #(
+    /* verilator lint_off UNUSEDPARAM */
+    parameter DATA_W    = 64,           // not needed here (kept for the common parameter list)
+    /* verilator lint_on UNUSEDPARAM */
+    parameter VNIC_W    = 4,
+    parameter USER_W    = VNIC_W + 8,
+    parameter HDR_BYTES = 128,
+    parameter SESS_LOG2 = 8,
+    parameter SESS_WAYS = 8,
+    parameter MAX_KICKS = 8,
+    parameter ACL_SETS  = 4,
+    parameter ACL_RULES = 256,
+    // derived: do not override
+    parameter N_VNIC    = 1 << VNIC_W,
+    parameter LOC_W     = 1 + SESS_LOG2 + $clog2(SESS_WAYS),
+    parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES)
+) (
+    input  wire                     clk,
+    input  wire                     rst,
+    // descriptors (ingress_buffer desc_*): d0 = net buffer, d1 = host buffer
+    input  wire                     d0_valid,
+    output wire                     d0_ready,
+    input  wire [15:0]              d0_len,
+    input  wire [HDR_BYTES*8-1:0]   d0_hdr,
+    input  wire [VNIC_W-1:0]        d0_vnic,
+    input  wire                     d0_rx_error,
+    input  wire                     d0_oversize,
+    input  wire                     d0_stored,
+    input  wire                     d1_valid,
+    output wire                     d1_ready,
+    input  wire [15:0]              d1_len,
+    input  wire [HDR_BYTES*8-1:0]   d1_hdr,
+    input  wire [VNIC_W-1:0]        d1_vnic,
+    input  wire                     d1_rx_error,
+    input  wire                     d1_oversize,
+    input  wire                     d1_stored,
+    // edit commands (pkt_editor cmd_*): c0 = net-input editor, c1 = host-input editor
+    output wire                     c0_valid,
+    input  wire                     c0_ready,
+    output wire                     c0_drop,
+    output wire                     c0_dest,
+    output wire [USER_W-1:0]        c0_user,
+    output wire [6:0]               c0_hdr_len,
+    output wire [511:0]             c0_hdr,
+    output wire [15:0]              c0_strip,
+    output wire                     c1_valid,
+    input  wire                     c1_ready,
+    output wire                     c1_drop,
+    output wire                     c1_dest,
+    output wire [USER_W-1:0]        c1_user,
+    output wire [6:0]               c1_hdr_len,
+    output wire [511:0]             c1_hdr,
+    output wire [15:0]              c1_strip,
+    // configuration
+    input  wire [47:0]              cfg_nic_mac,
+    input  wire [47:0]              cfg_nh_mac,
+    input  wire [47:0]              cfg_gw_mac,
+    input  wire [31:0]              cfg_vtep_ip,
+    input  wire [14:0]              cfg_idle_to,
+    input  wire [14:0]              cfg_close_to,
+    input  wire [15:0]              tick_now,
+    // vNIC table (entry i at [i*W +: W])
+    input  wire [N_VNIC-1:0]        vnic_en,
+    input  wire [N_VNIC*24-1:0]     vnic_vni,
+    input  wire [N_VNIC*48-1:0]     vnic_mac,
+    input  wire [N_VNIC*32-1:0]     vnic_ip,
+    input  wire [N_VNIC*32-1:0]     vnic_gw,
+    input  wire [N_VNIC*8-1:0]      vnic_acl,
+    // route LPM (answers exactly 2 cycles after the request)
+    output reg                      rt_req_valid,
+    output wire [23:0]              rt_req_vni,
+    output wire [31:0]              rt_req_ip,
+    input  wire                     rt_resp_valid,
+    input  wire                     rt_resp_hit,
+    input  wire [1:0]               rt_resp_type,
+    input  wire [31:0]              rt_resp_value,
+    // mapping table (answers exactly 3 cycles after the request)
+    output reg                      mp_req_valid,
+    output wire [23:0]              mp_req_vni,
+    output wire [31:0]              mp_req_ip,
+    input  wire                     mp_resp_valid,
+    input  wire                     mp_resp_hit,
+    input  wire [31:0]              mp_resp_vtep,
+    input  wire [47:0]              mp_resp_mac,
+    // ACL table (pipelined read, data one cycle after the address)
+    output wire                     acl_rd_en,
+    output wire [ACL_AW-1:0]        acl_rd_addr,
+    input  wire [150:0]             acl_rd_data,      // NZ_RULE_W bits
+    input  wire [ACL_SETS*9-1:0]    acl_count,
+    // stats events (one per frame, ev_valid)
+    output reg                      ev_valid,
+    output reg                      ev_port,
+    output reg  [15:0]              ev_len,
+    output reg  [4:0]               ev_drop_reason,
+    output reg  [1:0]               ev_exc_reason,
+    output reg                      ev_arp_reply,
+    output reg                      ev_rx_vnic_valid,
+    output reg  [VNIC_W-1:0]        ev_rx_vnic,
+    output reg                      ev_tx_vnic_valid,
+    output reg  [VNIC_W-1:0]        ev_tx_vnic,
+    output reg  [15:0]              ev_tx_len,
+    output reg                      ev_newflow,
+    output reg  [VNIC_W-1:0]        ev_newflow_vnic,
+    output reg  [15:0]              ev_slow_cycles,
+    output reg                      ev_sess_hit,
+    output reg                      ev_sess_miss,
+    output reg                      ev_sess_closed,
+    // session table events (per-cycle increments, from session_table)
+    output wire                     sess_ev_insert,
+    output wire                     sess_ev_insert_fail,
+    output wire [7:0]               sess_ev_aged,
+    output wire [7:0]               sess_ev_kicks,
+    output wire [31:0]              sess_occupancy,
+    // session read-back (from the CSR block), served between frames
+    input  wire                     sess_rb_req,
+    input  wire [LOC_W-1:0]         sess_rb_loc,
+    output wire                     sess_rb_done,
+    output wire [400:0]             sess_rb_entry,    // NZ_ENTRY_W bits
+    // monitor
+    output reg                      mon_valid,
+    output reg                      mon_port,
+    output reg  [15:0]              mon_tick,
+    output reg  [15:0]              mon_slow_cycles,
+    output wire                     busy
+);
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_types.vh"
+    /* verilator lint_on UNUSEDPARAM */
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_regs.vh"
+    /* verilator lint_on UNUSEDPARAM */
+
+    // ============================================================================================
+    // Constants
+    // ============================================================================================
+    localparam [3:0] S_IDLE      = 4'd0,   // between frames: read-back, sweep, accept
+                     S_PARSE     = 4'd1,   // wait for the parser; pre-session checks
+                     S_ARP_MAP   = 4'd2,   // ARP responder: mapping lookup of TPA
+                     S_LK_ISSUE  = 4'd3,   // session lookup waits for op_ready
+                     S_LK_WAIT   = 4'd4,   // session lookup in flight
+                     S_RT_WAIT   = 4'd5,   // slow path: route LPM in flight
+                     S_MP_WAIT   = 4'd6,   // slow path: mapping lookup in flight
+                     S_ACL1      = 4'd7,   // slow path: egress ACL of s (host) / ingress ACL of d (net)
+                     S_ACL2      = 4'd8,   // slow path: ingress ACL of the local target j (host)
+                     S_INS_ISSUE = 4'd9,   // slow path: insert waits for op_ready
+                     S_INS_WAIT  = 4'd10,  // slow path: insert in flight
+                     S_EMIT      = 4'd11,  // retire: load the edit command, stats/monitor event
+                     S_RB_ISSUE  = 4'd12,  // session read-back waits for op_ready
+                     S_RB_WAIT   = 4'd13;  // session read-back in flight
+
+    // pre-session verdicts
+    localparam [2:0] P_DROP = 3'd0, P_EXC = 3'd1, P_ARP_REPLY = 3'd2, P_ARP_MAP = 3'd3, P_SESSION = 3'd4;
+    // edit_cmd_slot kinds
+    localparam [1:0] K_NONE = 2'd0, K_DELIVER = 2'd1, K_ENCAP = 2'd2, K_ARP = 2'd3;
+
+    localparam [4:0] DR_RX_ERROR     = NZ_DROP_REASON_RX_ERROR[4:0];
+    localparam [4:0] DR_OVERSIZE     = NZ_DROP_REASON_OVERSIZE[4:0];
+    localparam [4:0] DR_RUNT         = NZ_DROP_REASON_RUNT[4:0];
+    localparam [4:0] DR_BAD_VNIC     = NZ_DROP_REASON_BAD_VNIC[4:0];
+    localparam [4:0] DR_SPOOF        = NZ_DROP_REASON_SPOOF[4:0];
+    localparam [4:0] DR_UNKNOWN_VNIC = NZ_DROP_REASON_UNKNOWN_VNIC[4:0];
+    localparam [4:0] DR_NO_ROUTE     = NZ_DROP_REASON_NO_ROUTE[4:0];
+    localparam [4:0] DR_ROUTE_DROP   = NZ_DROP_REASON_ROUTE_DROP[4:0];
+    localparam [4:0] DR_NO_MAPPING   = NZ_DROP_REASON_NO_MAPPING[4:0];
+    localparam [4:0] DR_ACL_DENY     = NZ_DROP_REASON_ACL_DENY[4:0];
+    localparam [4:0] DR_ARP_IGNORED  = NZ_DROP_REASON_ARP_IGNORED[4:0];
+    localparam [4:0] DR_ARP_UNKNOWN  = NZ_DROP_REASON_ARP_UNKNOWN[4:0];
+    localparam [1:0] EX_FRAGMENT     = NZ_EXCEPTION_REASON_FRAGMENT[1:0];
+    localparam [1:0] EX_GATEWAY      = NZ_EXCEPTION_REASON_GATEWAY[1:0];
+    localparam [1:0] RT_DROP         = NZ_ROUTE_TYPE_DROP[1:0];
+    localparam [1:0] RT_LOCAL        = NZ_ROUTE_TYPE_LOCAL[1:0];
+    localparam [1:0] RT_VTEP         = NZ_ROUTE_TYPE_VTEP[1:0];
+    localparam [1:0] AT_DELIVER      = NZ_ACTION_TYPE_DELIVER[1:0];
+    localparam [1:0] AT_ENCAP        = NZ_ACTION_TYPE_ENCAP[1:0];
+    localparam [7:0] TCP_FIN = 8'h01, TCP_RST = 8'h04;
+
+    // ============================================================================================
+    // State
+    // ============================================================================================
+    reg [3:0]        state;
+    reg              last_port;     // input served last (round-robin)
+    reg [4:0]        sweep_cnt;     // frames since the last sweep opportunity (saturates at 16)
+    reg              rb_pend;
+    reg [LOC_W-1:0]  rb_loc_r;
+
+    // the frame in process
+    reg              port_r;        // 0 net, 1 host
+    reg [15:0]       len_r;
+    reg [VNIC_W-1:0] vnic_r;        // s (host port tuser vNIC)
+    reg              stored_r;
+    reg [15:0]       tick_r;        // `now` of this frame
+    reg [127:0]      key_r;
+    reg              dir_r;
+    reg [23:0]       vni_r;
+    reg [VNIC_W-1:0] attr_r;        // attributed vNIC (host: s, net: d)
+    reg              fin_r, rstf_r; // TCP FIN / RST of this frame
+    reg [13:0]       h_r;           // session hash H[13:0] (ENCAP UDP source port)
+    reg [NZ_ACT_W-1:0] fwd_r, rev_r;
+    reg              local_v_r;     // the host slow path found a local target
+    reg [VNIC_W-1:0] local_r;
+    reg              acl_go;
+    reg [7:0]        acl_set_r;
+    reg              acl_dir_r;
+    reg [23:0]       req_vni_r;
+    reg [31:0]       req_ip_r;
+    reg [15:0]       slow_cnt;
+
+    // pending session entry update / delete of a hit (issued when the table is ready)
+    reg                  upd_pend;
+    reg                  upd_del;
+    reg [LOC_W-1:0]      upd_loc_r;
+    reg [NZ_ENTRY_W-1:0] upd_entry_r;
+
+    // result of the frame (edit command in compact form + event fields)
+    reg              res_cmd;       // an edit command is issued (the frame is stored)
+    reg              res_drop;
+    reg              res_dest;
+    reg [USER_W-1:0] res_user;
+    reg [15:0]       res_strip;
+    reg [1:0]        res_kind;
+    reg [47:0]       res_mac_a, res_mac_b;
+    reg [31:0]       res_ip_a, res_ip_b;
+    reg [23:0]       res_vni;
+    reg [15:0]       res_sport, res_plen;
+    reg [4:0]        res_drop_reason;
+    reg [1:0]        res_exc_reason;
+    reg              res_arp;
+    reg              res_rx_v;
+    reg              res_tx_v;
+    reg [VNIC_W-1:0] res_tx_vnic;
+    reg [15:0]       res_tx_len;
+    reg              res_newflow;
+    reg              res_hit, res_miss, res_closed;
+
+    // ============================================================================================
+    // Descriptor selection
+    // ============================================================================================
+    wire any_desc    = d0_valid | d1_valid;
+    wire pick1       = d1_valid & (~d0_valid | ~last_port);
+    wire force_sweep = sweep_cnt[4];
+    wire slot0_free, slot1_free;
+    wire emit_now    = !res_cmd || (port_r ? slot1_free : slot0_free);
+    wire can_take    = ((state == S_IDLE) || (state == S_EMIT && emit_now)) && !force_sweep && !rb_pend;
+    wire take        = can_take && any_desc;
+
+    assign d0_ready = take & ~pick1;
+    assign d1_ready = take & pick1;
+
+    wire [15:0]            t_len    = pick1 ? d1_len : d0_len;
+    wire [HDR_BYTES*8-1:0] t_hdr    = pick1 ? d1_hdr : d0_hdr;
+    wire [VNIC_W-1:0]      t_vnic   = pick1 ? d1_vnic : d0_vnic;
+    wire                   t_rxerr  = pick1 ? d1_rx_error : d0_rx_error;
+    wire                   t_ovsz   = pick1 ? d1_oversize : d0_oversize;
+    wire                   t_stored = pick1 ? d1_stored : d0_stored;
+
+    // ============================================================================================
+    // Parser
+    // ============================================================================================
+    wire        p_valid;
+    wire        p_drop;
+    wire [4:0]  p_drop_reason;
+    wire        p_exc;
+    wire [1:0]  p_exc_reason;
+    wire        p_frag;
+    wire        p_l4_drop;
+    wire [4:0]  p_l4_drop_reason;
+    wire        p_is_arp;
+    wire [15:0] p_arp_op;
+    wire [47:0] p_arp_sha;
+    wire [31:0] p_arp_spa, p_arp_tpa;
+    wire        p_tunnel;
+    wire [23:0] p_vni;
+    wire [31:0] p_outer_sip;
+    wire [47:0] p_eth_dst, p_eth_src;
+    wire [15:0] p_l3off;
+    wire [7:0]  p_proto;
+    wire [31:0] p_sip, p_dip;
+    wire [15:0] p_sport, p_dport;
+    wire [7:0]  p_tcp_flags;
+
+    hdr_parser #(
+        .HDR_BYTES (HDR_BYTES)
+    ) u_parser (
+        .clk              (clk),
+        .rst              (rst),
+        .in_valid         (take && !(t_rxerr || t_ovsz)),
+        .in_port          (pick1),
+        .in_len           (t_len),
+        .in_hdr           (t_hdr),
+        .cfg_vtep_ip      (cfg_vtep_ip),
+        .out_valid        (p_valid),
+        .p_drop           (p_drop),
+        .p_drop_reason    (p_drop_reason),
+        .p_exc            (p_exc),
+        .p_exc_reason     (p_exc_reason),
+        .p_frag           (p_frag),
+        .p_l4_drop        (p_l4_drop),
+        .p_l4_drop_reason (p_l4_drop_reason),
+        .p_is_arp         (p_is_arp),
+        .p_arp_op         (p_arp_op),
+        .p_arp_sha        (p_arp_sha),
+        .p_arp_spa        (p_arp_spa),
+        .p_arp_tpa        (p_arp_tpa),
+        .p_tunnel         (p_tunnel),
+        .p_vni            (p_vni),
+        .p_outer_sip      (p_outer_sip),
+        .p_eth_dst        (p_eth_dst),
+        .p_eth_src        (p_eth_src),
+        .p_l3off          (p_l3off),
+        .p_proto          (p_proto),
+        .p_sip            (p_sip),
+        .p_dip            (p_dip),
+        .p_sport          (p_sport),
+        .p_dport          (p_dport),
+        .p_tcp_flags      (p_tcp_flags)
+    );
+
+    // ============================================================================================
+    // vNIC table views
+    // ============================================================================================
+    wire        s_en  = vnic_en[vnic_r];
+    wire [23:0] s_vni = vnic_vni[vnic_r*24 +: 24];
+    wire [47:0] s_mac = vnic_mac[vnic_r*48 +: 48];
+    wire [31:0] s_ip  = vnic_ip[vnic_r*32 +: 32];
+    wire [31:0] s_gw  = vnic_gw[vnic_r*32 +: 32];
+
+    // Lowest enabled vNIC with (vni, mac): the net port target d (inner eth dst) and the local target
+    // of a MAPPED route whose VTEP is ours (mapping MAC); one comparator bank serves both.
+    wire [23:0] mq_vni = (state == S_MP_WAIT) ? vni_r : p_vni;
+    wire [47:0] mq_mac = (state == S_MP_WAIT) ? mp_resp_mac : p_eth_dst;
+    reg              mq_found;
+    reg [VNIC_W-1:0] mq_idx;
+    // ARP responder: lowest enabled j != s in s's VNI whose IP is the requested TPA.
+    reg              aj_found;
+    reg [VNIC_W-1:0] aj_idx;
+    integer i;
+    always @* begin
+        mq_found = 1'b0;
+        mq_idx   = {VNIC_W{1'b0}};
+        aj_found = 1'b0;
+        aj_idx   = {VNIC_W{1'b0}};
+        for (i = N_VNIC - 1; i >= 0; i = i - 1) begin
+            if (vnic_en[i] && vnic_vni[i*24 +: 24] == mq_vni && vnic_mac[i*48 +: 48] == mq_mac) begin
+                mq_found = 1'b1;
+                mq_idx   = i[VNIC_W-1:0];
+            end
+            if (vnic_en[i] && i[VNIC_W-1:0] != vnic_r && vnic_vni[i*24 +: 24] == s_vni &&
+                vnic_ip[i*32 +: 32] == p_arp_tpa) begin
+                aj_found = 1'b1;
+                aj_idx   = i[VNIC_W-1:0];
+            end
+        end
+    end
+
+    // A vNIC index from a table (8 or 32 bits) that names an enabled vNIC.
+    function vnic_ok8;
+        input [7:0]        j;
+        input [N_VNIC-1:0] en;
+        begin
+            vnic_ok8 = ((j >> VNIC_W) == 8'd0) && en[j[VNIC_W-1:0]];
+        end
+    endfunction
+
+    // ============================================================================================
+    // Pre-session checks (spec 4.3 / 4.4 / 4.5 in order), evaluated on the held parser outputs
+    // ============================================================================================
+    reg [2:0]        pre_kind;
+    reg [4:0]        pre_drop;
+    reg [1:0]        pre_exc;
+    reg [VNIC_W-1:0] pre_exc_vnic;
+    reg [47:0]       pre_arp_mac;
+    reg [VNIC_W-1:0] pre_attr;
+    reg [23:0]       pre_vni;
+    reg              pre_rx;        // the frame counts in vNIC s rx counters
+    always @* begin
+        pre_kind     = P_DROP;
+        pre_drop     = 5'd0;
+        pre_exc      = 2'd0;
+        pre_exc_vnic = {VNIC_W{1'b0}};
+        pre_arp_mac  = cfg_gw_mac;
+        pre_attr     = vnic_r;
+        pre_vni      = s_vni;
+        pre_rx       = 1'b0;
+        if (len_r < 16'd14) begin
+            pre_drop = DR_RUNT;
+        end else if (port_r) begin
+            // host port (4.3), vNIC s
+            if (!s_en) begin
+                pre_drop = DR_BAD_VNIC;
+            end else begin
+                pre_rx = 1'b1;
+                if (p_drop) begin
+                    pre_drop = p_drop_reason;
+                end else if (p_is_arp) begin
+                    // ARP responder (4.5)
+                    if (p_eth_src != s_mac || p_arp_sha != s_mac ||
+                        (p_arp_spa != s_ip && p_arp_spa != 32'd0)) begin
+                        pre_drop = DR_SPOOF;
+                    end else if (p_arp_op != 16'd1 || p_arp_tpa == s_ip) begin
+                        pre_drop = DR_ARP_IGNORED;
+                    end else if (p_arp_tpa == s_gw) begin
+                        pre_kind    = P_ARP_REPLY;
+                        pre_arp_mac = cfg_gw_mac;
+                    end else if (aj_found) begin
+                        pre_kind    = P_ARP_REPLY;
+                        pre_arp_mac = vnic_mac[aj_idx*48 +: 48];
+                    end else begin
+                        pre_kind = P_ARP_MAP;
+                    end
+                end else if (p_eth_src != s_mac || p_sip != s_ip) begin
+                    pre_drop = DR_SPOOF;
+                end else if (p_frag) begin
+                    pre_kind     = P_EXC;
+                    pre_exc      = EX_FRAGMENT;
+                    pre_exc_vnic = vnic_r;
+                end else if (p_dip == s_gw) begin
+                    pre_kind     = P_EXC;
+                    pre_exc      = EX_GATEWAY;
+                    pre_exc_vnic = vnic_r;
+                end else if (p_l4_drop) begin
+                    pre_drop = p_l4_drop_reason;
+                end else begin
+                    pre_kind = P_SESSION;
+                end
+            end
+        end else begin
+            // network port (4.4)
+            if (p_drop) begin
+                pre_drop = p_drop_reason;
+            end else if (p_exc) begin
+                pre_kind = P_EXC;
+                pre_exc  = p_exc_reason;
+            end else if (!mq_found) begin
+                pre_drop = DR_UNKNOWN_VNIC;
+            end else if (p_l4_drop) begin
+                pre_drop = p_l4_drop_reason;
+            end else begin
+                pre_kind = P_SESSION;
+                pre_attr = mq_idx;
+                pre_vni  = p_vni;
+            end
+        end
+    end
+
+    // Canonical flow key (4.6): A = (sip, sport), B = (dip, dport); dir = A > B.
+    wire [47:0]  ep_a    = {p_sip, p_sport};
+    wire [47:0]  ep_b    = {p_dip, p_dport};
+    wire         key_dir = ep_a > ep_b;
+    wire [127:0] key_c   = key_dir ? {pre_vni, p_proto, p_dip, p_sip, p_dport, p_sport}
+                                   : {pre_vni, p_proto, p_sip, p_dip, p_sport, p_dport};
+
+    // ============================================================================================
+    // Session table
+    // ============================================================================================
+    wire                  op_ready;
+    wire                  lk_done, lk_hit;
+    wire [LOC_W-1:0]      lk_loc;
+    wire [NZ_ENTRY_W-1:0] lk_entry;
+    wire [31:0]           lk_hash;
+    wire                  ins_done, ins_ok;
+    wire                  rb_done;
+    wire [NZ_ENTRY_W-1:0] rb_entry;
+
+    wire tbl_free  = op_ready && !upd_pend;
+    wire lk_valid  = tbl_free && ((state == S_PARSE && p_valid && pre_kind == P_SESSION) ||
+                                  state == S_LK_ISSUE);
+    wire [127:0] lk_key = (state == S_PARSE) ? key_c : key_r;
+    wire ins_valid = tbl_free && (state == S_INS_ISSUE);
+    wire rb_valid  = tbl_free && (state == S_RB_ISSUE);
+    wire sweep_allow = (state == S_IDLE) && !upd_pend && (force_sweep || (!any_desc && !rb_pend));
+    wire [15:0] sess_now = (state == S_IDLE) ? tick_now : tick_r;
+
+    // New entry of an allowed miss: {key, act1, act0, bytes, pkts, ts, fin1, fin0, est, init_dir, valid}
+    wire [NZ_ENTRY_W-1:0] ins_entry = {key_r,
+                                       dir_r ? fwd_r : rev_r,
+                                       dir_r ? rev_r : fwd_r,
+                                       {24'd0, len_r}, 32'd1, tick_r,
+                                       fin_r & dir_r, fin_r & ~dir_r, 1'b0, dir_r, 1'b1};
+
+    session_table #(
+        .SESS_LOG2 (SESS_LOG2),
+        .SESS_WAYS (SESS_WAYS),
+        .MAX_KICKS (MAX_KICKS)
+    ) u_sess (
+        .clk            (clk),
+        .rst            (rst),
+        .cfg_idle_to    (cfg_idle_to),
+        .cfg_close_to   (cfg_close_to),
+        .now            (sess_now),
+        .op_ready       (op_ready),
+        .lk_valid       (lk_valid),
+        .lk_key         (lk_key),
+        .lk_done        (lk_done),
+        .lk_hit         (lk_hit),
+        .lk_loc         (lk_loc),
+        .lk_entry       (lk_entry),
+        .lk_hash        (lk_hash),
+        .up_valid       (upd_pend && op_ready && !upd_del),
+        .up_loc         (upd_loc_r),
+        .up_entry       (upd_entry_r),
+        .del_valid      (upd_pend && op_ready && upd_del),
+        .del_loc        (upd_loc_r),
+        .ins_valid      (ins_valid),
+        .ins_entry      (ins_entry),
+        .ins_done       (ins_done),
+        .ins_ok         (ins_ok),
+        .rb_valid       (rb_valid),
+        .rb_loc         (rb_loc_r),
+        .rb_done        (rb_done),
+        .rb_entry       (rb_entry),
+        .sweep_allow    (sweep_allow),
+        .ev_insert      (sess_ev_insert),
+        .ev_insert_fail (sess_ev_insert_fail),
+        .ev_aged        (sess_ev_aged),
+        .ev_kicks       (sess_ev_kicks),
+        .occupancy      (sess_occupancy)
+    );
+    // Not needed: p_tunnel (implied on the net port by !p_drop && !p_exc), ins_ok (the session table
+    // counts insert results itself; the frame is forwarded either way), lk_hash[31:14].
+    wire unused_ok = &{1'b0, p_tunnel, ins_ok, lk_hash[31:14]};
+
+    assign sess_rb_done  = rb_done;
+    assign sess_rb_entry = rb_entry;
+
+    // Entry of a hit after this frame: pkts+1, bytes+L, ts = now, FIN -> fin[dir], reverse dir -> est.
+    wire [NZ_ACT_W-1:0] hit_act = dir_r ? lk_entry[NZ_E_ACT1 +: NZ_ACT_W] : lk_entry[NZ_E_ACT0 +: NZ_ACT_W];
+    reg  [NZ_ENTRY_W-1:0] hit_upd;
+    always @* begin
+        hit_upd = lk_entry;
+        hit_upd[NZ_E_PKTS +: 32]  = lk_entry[NZ_E_PKTS +: 32] + 32'd1;
+        hit_upd[NZ_E_BYTES +: 40] = lk_entry[NZ_E_BYTES +: 40] + {24'd0, len_r};
+        hit_upd[NZ_E_TS +: 16]    = tick_r;
+        if (fin_r) begin
+            if (dir_r) hit_upd[NZ_E_FIN1] = 1'b1;
+            else       hit_upd[NZ_E_FIN0] = 1'b1;
+        end
+        if (dir_r != lk_entry[NZ_E_INITDIR])
+            hit_upd[NZ_E_EST] = 1'b1;
+    end
+
+    // ============================================================================================
+    // ACL engine
+    // ============================================================================================
+    wire acl_done, acl_allow;
+    acl_engine #(
+        .ACL_SETS  (ACL_SETS),
+        .ACL_RULES (ACL_RULES),
+        .ACL_AW    (ACL_AW)
+    ) u_acl (
+        .clk         (clk),
+        .rst         (rst),
+        .start       (acl_go),
+        .acl_set     (acl_set_r),
+        .dir         (acl_dir_r),
+        .proto       (p_proto),
+        .sip         (p_sip),
+        .dip         (p_dip),
+        .sport       (p_sport),
+        .dport       (p_dport),
+        .acl_count   (acl_count),
+        .acl_rd_en   (acl_rd_en),
+        .acl_rd_addr (acl_rd_addr),
+        .acl_rd_data (acl_rd_data),
+        .done        (acl_done),
+        .allow       (acl_allow)
+    );
+
+    assign rt_req_vni = req_vni_r;
+    assign rt_req_ip  = req_ip_r;
+    assign mp_req_vni = req_vni_r;
+    assign mp_req_ip  = req_ip_r;
+
+    // ============================================================================================
+    // Result setters (nonblocking, used by the FSM below)
+    // ============================================================================================
+    function [NZ_ACT_W-1:0] act_deliver;
+        input [VNIC_W-1:0] j;
+        begin
+            act_deliver = {48'd0, 32'd0, {(8 - VNIC_W){1'b0}}, j, AT_DELIVER};
+        end
+    endfunction
+
+    function [NZ_ACT_W-1:0] act_encap;
+        input [31:0] vtep;
+        input [47:0] mac;
+        begin
+            act_encap = {mac, vtep, 8'd0, AT_ENCAP};
+        end
+    endfunction
+
+    task set_drop;
+        input [4:0] reason;
+        begin
+            res_cmd         <= stored_r;
+            res_drop        <= 1'b1;
+            res_dest        <= 1'b0;
+            res_user        <= {USER_W{1'b0}};
+            res_strip       <= 16'd0;
+            res_kind        <= K_NONE;
+            res_drop_reason <= reason;
+        end
+    endtask
+
+    task set_exc;
+        input [1:0]        reason;
+        input [VNIC_W-1:0] v;
+        begin
+            res_cmd        <= 1'b1;
+            res_drop       <= 1'b0;
+            res_dest       <= 1'b1;
+            res_user       <= {6'd0, reason, v};
+            res_strip      <= 16'd0;
+            res_kind       <= K_NONE;
+            res_exc_reason <= reason;
+        end
+    endtask
+
+    task set_deliver;
+        input [VNIC_W-1:0] j;
+        begin
+            res_cmd     <= 1'b1;
+            res_drop    <= 1'b0;
+            res_dest    <= 1'b1;
+            res_user    <= {8'd0, j};
+            res_strip   <= p_l3off;
+            res_kind    <= K_DELIVER;
+            res_mac_a   <= vnic_mac[j*48 +: 48];
+            res_tx_v    <= 1'b1;
+            res_tx_vnic <= j;
+            res_tx_len  <= len_r - p_l3off + 16'd14;
+        end
+    endtask
+
+    task set_encap;
+        input [31:0] vtep;
+        input [47:0] mac;
+        input [13:0] h;
+        begin
+            res_cmd   <= 1'b1;
+            res_drop  <= 1'b0;
+            res_dest  <= 1'b0;
+            res_user  <= {USER_W{1'b0}};
+            res_strip <= p_l3off;
+            res_kind  <= K_ENCAP;
+            res_mac_a <= mac;
+            res_mac_b <= p_eth_src;
+            res_ip_a  <= vtep;
+            res_vni   <= vni_r;
+            res_sport <= {2'b11, h};
+            res_plen  <= len_r - p_l3off;
+        end
+    endtask
+
+    // Forward with a session action (DELIVER to a disabled vNIC or NONE -> UNKNOWN_VNIC).
+    task set_action;
+        input [NZ_ACT_W-1:0] act;
+        input [13:0]         h;
+        begin
+            if (act[NZ_ACT_TYPE +: 2] == AT_ENCAP)
+                set_encap(act[NZ_ACT_VTEP +: 32], act[NZ_ACT_MAC +: 48], h);
+            else if (act[NZ_ACT_TYPE +: 2] == AT_DELIVER && vnic_ok8(act[NZ_ACT_VNIC +: 8], vnic_en))
+                set_deliver(act[NZ_ACT_VNIC +: VNIC_W]);
+            else
+                set_drop(DR_UNKNOWN_VNIC);
+        end
+    endtask
+
+    task set_arp;
+        input [47:0] mac;
+        begin
+            res_cmd     <= 1'b1;
+            res_drop    <= 1'b0;
+            res_dest    <= 1'b1;
+            res_user    <= {8'd0, vnic_r};
+            res_strip   <= len_r;
+            res_kind    <= K_ARP;
+            res_mac_a   <= mac;
+            res_mac_b   <= p_arp_sha;
+            res_ip_a    <= p_arp_tpa;
+            res_ip_b    <= p_arp_spa;
+            res_arp     <= 1'b1;
+            res_tx_v    <= 1'b1;
+            res_tx_vnic <= vnic_r;
+            res_tx_len  <= 16'd60;
+        end
+    endtask
+
+    // Start one ACL set scan in the next cycle.
+    task start_acl;
+        input [7:0] sel;
+        input       dir;
+        begin
+            acl_go    <= 1'b1;
+            acl_set_r <= sel;
+            acl_dir_r <= dir;
+        end
+    endtask
+
+    // After the ACL(s) allowed the flow: insert (unless RST), else forward right away.
+    task acl_allowed;
+        begin
+            if (rstf_r) begin
+                set_action(fwd_r, h_r);
+                state <= S_EMIT;
+            end else begin
+                state <= S_INS_ISSUE;
+            end
+        end
+    endtask
+
+    // ============================================================================================
+    // FSM
+    // ============================================================================================
+    wire in_slow = (state == S_RT_WAIT) || (state == S_MP_WAIT) || (state == S_ACL1) ||
+                   (state == S_ACL2) || (state == S_INS_ISSUE) || (state == S_INS_WAIT);
+    wire emit    = (state == S_EMIT) && emit_now;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            state        <= S_IDLE;
+            last_port    <= 1'b1;
+            sweep_cnt    <= 5'd0;
+            rb_pend      <= 1'b0;
+            rb_loc_r     <= {LOC_W{1'b0}};
+            port_r       <= 1'b0;
+            len_r        <= 16'd0;
+            vnic_r       <= {VNIC_W{1'b0}};
+            stored_r     <= 1'b0;
+            tick_r       <= 16'd0;
+            key_r        <= 128'd0;
+            dir_r        <= 1'b0;
+            vni_r        <= 24'd0;
+            attr_r       <= {VNIC_W{1'b0}};
+            fin_r        <= 1'b0;
+            rstf_r       <= 1'b0;
+            h_r          <= 14'd0;
+            fwd_r        <= {NZ_ACT_W{1'b0}};
+            rev_r        <= {NZ_ACT_W{1'b0}};
+            local_v_r    <= 1'b0;
+            local_r      <= {VNIC_W{1'b0}};
+            acl_go       <= 1'b0;
+            acl_set_r    <= 8'd0;
+            acl_dir_r    <= 1'b0;
+            rt_req_valid <= 1'b0;
+            mp_req_valid <= 1'b0;
+            req_vni_r    <= 24'd0;
+            req_ip_r     <= 32'd0;
+            slow_cnt     <= 16'd0;
+            upd_pend     <= 1'b0;
+            upd_del      <= 1'b0;
+            upd_loc_r    <= {LOC_W{1'b0}};
+            upd_entry_r  <= {NZ_ENTRY_W{1'b0}};
+            res_cmd      <= 1'b0;
+            res_drop     <= 1'b0;
+            res_dest     <= 1'b0;
+            res_user     <= {USER_W{1'b0}};
+            res_strip    <= 16'd0;
+            res_kind     <= K_NONE;
+            res_mac_a    <= 48'd0;
+            res_mac_b    <= 48'd0;
+            res_ip_a     <= 32'd0;
+            res_ip_b     <= 32'd0;
+            res_vni      <= 24'd0;
+            res_sport    <= 16'd0;
+            res_plen     <= 16'd0;
+            res_drop_reason <= 5'd0;
+            res_exc_reason  <= 2'd0;
+            res_arp      <= 1'b0;
+            res_rx_v     <= 1'b0;
+            res_tx_v     <= 1'b0;
+            res_tx_vnic  <= {VNIC_W{1'b0}};
+            res_tx_len   <= 16'd0;
+            res_newflow  <= 1'b0;
+            res_hit      <= 1'b0;
+            res_miss     <= 1'b0;
+            res_closed   <= 1'b0;
+        end else begin
+            acl_go       <= 1'b0;
+            rt_req_valid <= 1'b0;
+            mp_req_valid <= 1'b0;
+
+            if (upd_pend && op_ready)
+                upd_pend <= 1'b0;
+
+            if (sweep_allow && op_ready)
+                sweep_cnt <= 5'd0;
+            else if (take && !force_sweep)
+                sweep_cnt <= sweep_cnt + 5'd1;
+
+            if (in_slow && slow_cnt != 16'hFFFF)
+                slow_cnt <= slow_cnt + 16'd1;
+
+            if (rb_valid)
+                rb_pend <= 1'b0;
+            else if (sess_rb_req && !rb_pend && state != S_RB_ISSUE && state != S_RB_WAIT) begin
+                rb_pend  <= 1'b1;
+                rb_loc_r <= sess_rb_loc;
+            end
+
+            case (state)
+                S_IDLE: begin
+                    if (!force_sweep && rb_pend)
+                        state <= S_RB_ISSUE;
+                    // descriptor acceptance: below
+                end
+
+                S_RB_ISSUE: if (rb_valid) state <= S_RB_WAIT;
+                S_RB_WAIT:  if (rb_done)  state <= S_IDLE;
+
+                S_PARSE: if (p_valid) begin
+                    key_r    <= key_c;
+                    dir_r    <= key_dir;
+                    vni_r    <= pre_vni;
+                    attr_r   <= pre_attr;
+                    fin_r    <= (p_tcp_flags & TCP_FIN) != 8'd0;
+                    rstf_r   <= (p_tcp_flags & TCP_RST) != 8'd0;
+                    res_rx_v <= pre_rx;
+                    case (pre_kind)
+                        P_EXC: begin
+                            set_exc(pre_exc, pre_exc_vnic);
+                            state <= S_EMIT;
+                        end
+                        P_ARP_REPLY: begin
+                            set_arp(pre_arp_mac);
+                            state <= S_EMIT;
+                        end
+                        P_ARP_MAP: begin
+                            mp_req_valid <= 1'b1;
+                            req_vni_r    <= s_vni;
+                            req_ip_r     <= p_arp_tpa;
+                            state        <= S_ARP_MAP;
+                        end
+                        P_SESSION: state <= lk_valid ? S_LK_WAIT : S_LK_ISSUE;
+                        default: begin
+                            set_drop(pre_drop);
+                            state <= S_EMIT;
+                        end
+                    endcase
+                end
+
+                S_ARP_MAP: if (mp_resp_valid) begin
+                    if (mp_resp_hit)
+                        set_arp(mp_resp_mac);
+                    else
+                        set_drop(DR_ARP_UNKNOWN);
+                    state <= S_EMIT;
+                end
+
+                S_LK_ISSUE: if (lk_valid) state <= S_LK_WAIT;
+
+                S_LK_WAIT: if (lk_done) begin
+                    h_r <= lk_hash[13:0];
+                    if (lk_hit) begin
+                        // fast path
+                        res_hit     <= 1'b1;
+                        res_closed  <= rstf_r;
+                        upd_pend    <= 1'b1;
+                        upd_del     <= rstf_r;
+                        upd_loc_r   <= lk_loc;
+                        upd_entry_r <= hit_upd;
+                        set_action(hit_act, lk_hash[13:0]);
+                        state <= S_EMIT;
+                    end else begin
+                        // slow path for vNIC attr_r
+                        res_miss    <= 1'b1;
+                        res_newflow <= 1'b1;
+                        local_v_r   <= 1'b0;
+                        if (port_r) begin
+                            rev_r        <= act_deliver(vnic_r);
+                            rt_req_valid <= 1'b1;
+                            req_vni_r    <= vni_r;
+                            req_ip_r     <= p_dip;
+                            state        <= S_RT_WAIT;
+                        end else begin
+                            fwd_r <= act_deliver(attr_r);
+                            rev_r <= act_encap(p_outer_sip, p_eth_src);
+                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
+                            state <= S_ACL1;
+                        end
+                    end
+                end
+
+                S_RT_WAIT: if (rt_resp_valid) begin
+                    if (!rt_resp_hit) begin
+                        set_drop(DR_NO_ROUTE);
+                        state <= S_EMIT;
+                    end else if (rt_resp_type == RT_DROP) begin
+                        set_drop(DR_ROUTE_DROP);
+                        state <= S_EMIT;
+                    end else if (rt_resp_type == RT_LOCAL) begin
+                        if ((rt_resp_value >> VNIC_W) == 32'd0 && vnic_en[rt_resp_value[VNIC_W-1:0]]) begin
+                            fwd_r     <= act_deliver(rt_resp_value[VNIC_W-1:0]);
+                            local_v_r <= 1'b1;
+                            local_r   <= rt_resp_value[VNIC_W-1:0];
+                            start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
+                            state <= S_ACL1;
+                        end else begin
+                            set_drop(DR_NO_ROUTE);
+                            state <= S_EMIT;
+                        end
+                    end else if (rt_resp_type == RT_VTEP) begin
+                        fwd_r <= act_encap(rt_resp_value, p_eth_dst);
+                        start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
+                        state <= S_ACL1;
+                    end else begin
+                        // MAPPED: mapping lookup (VNI, IP dst)
+                        mp_req_valid <= 1'b1;
+                        state        <= S_MP_WAIT;
+                    end
+                end
+
+                S_MP_WAIT: if (mp_resp_valid) begin
+                    if (!mp_resp_hit) begin
+                        set_drop(DR_NO_MAPPING);
+                        state <= S_EMIT;
+                    end else if (mp_resp_vtep == cfg_vtep_ip) begin
+                        if (mq_found) begin
+                            fwd_r     <= act_deliver(mq_idx);
+                            local_v_r <= 1'b1;
+                            local_r   <= mq_idx;
+                            start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
+                            state <= S_ACL1;
+                        end else begin
+                            set_drop(DR_UNKNOWN_VNIC);
+                            state <= S_EMIT;
+                        end
+                    end else begin
+                        fwd_r <= act_encap(mp_resp_vtep, mp_resp_mac);
+                        start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
+                        state <= S_ACL1;
+                    end
+                end
+
+                S_ACL1: if (acl_done) begin
+                    if (!acl_allow) begin
+                        set_drop(DR_ACL_DENY);
+                        state <= S_EMIT;
+                    end else if (local_v_r) begin
+                        start_acl(vnic_acl[local_r*8 +: 8], 1'b0);
+                        state <= S_ACL2;
+                    end else begin
+                        acl_allowed;
+                    end
+                end
+
+                S_ACL2: if (acl_done) begin
+                    if (!acl_allow) begin
+                        set_drop(DR_ACL_DENY);
+                        state <= S_EMIT;
+                    end else begin
+                        acl_allowed;
+                    end
+                end
+
+                S_INS_ISSUE: if (ins_valid) state <= S_INS_WAIT;
+
+                S_INS_WAIT: if (ins_done) begin
+                    set_action(fwd_r, h_r);
+                    state <= S_EMIT;
+                end
+
+                S_EMIT: if (emit_now) state <= S_IDLE;
+
+                default: state <= S_IDLE;
+            endcase
+
+            // Descriptor acceptance (from S_IDLE, or from S_EMIT in the cycle it retires).
+            if (take) begin
+                last_port       <= pick1;
+                port_r          <= pick1;
+                len_r           <= t_len;
+                vnic_r          <= t_vnic;
+                stored_r        <= t_stored;
+                tick_r          <= tick_now;
+                slow_cnt        <= 16'd0;
+                res_drop_reason <= 5'd0;
+                res_exc_reason  <= 2'd0;
+                res_arp         <= 1'b0;
+                res_rx_v        <= 1'b0;
+                res_tx_v        <= 1'b0;
+                res_newflow     <= 1'b0;
+                res_hit         <= 1'b0;
+                res_miss        <= 1'b0;
+                res_closed      <= 1'b0;
+                if (t_rxerr || t_ovsz) begin
+                    set_drop(t_rxerr ? DR_RX_ERROR : DR_OVERSIZE);
+                    res_cmd <= 1'b0;          // not stored: no edit command
+                    state   <= S_EMIT;
+                end else begin
+                    state   <= S_PARSE;
+                end
+            end
+        end
+    end
+
+    // ============================================================================================
+    // Retirement: edit command slots and the stats / monitor events
+    // ============================================================================================
+    always @(posedge clk) begin
+        if (rst) begin
+            ev_valid         <= 1'b0;
+            ev_port          <= 1'b0;
+            ev_len           <= 16'd0;
+            ev_drop_reason   <= 5'd0;
+            ev_exc_reason    <= 2'd0;
+            ev_arp_reply     <= 1'b0;
+            ev_rx_vnic_valid <= 1'b0;
+            ev_rx_vnic       <= {VNIC_W{1'b0}};
+            ev_tx_vnic_valid <= 1'b0;
+            ev_tx_vnic       <= {VNIC_W{1'b0}};
+            ev_tx_len        <= 16'd0;
+            ev_newflow       <= 1'b0;
+            ev_newflow_vnic  <= {VNIC_W{1'b0}};
+            ev_slow_cycles   <= 16'd0;
+            ev_sess_hit      <= 1'b0;
+            ev_sess_miss     <= 1'b0;
+            ev_sess_closed   <= 1'b0;
+            mon_valid        <= 1'b0;
+            mon_port         <= 1'b0;
+            mon_tick         <= 16'd0;
+            mon_slow_cycles  <= 16'd0;
+        end else begin
+            ev_valid         <= emit;
+            ev_port          <= emit & port_r;
+            ev_len           <= emit ? len_r : 16'd0;
+            ev_drop_reason   <= emit ? res_drop_reason : 5'd0;
+            ev_exc_reason    <= emit ? res_exc_reason : 2'd0;
+            ev_arp_reply     <= emit & res_arp;
+            ev_rx_vnic_valid <= emit & res_rx_v;
+            ev_rx_vnic       <= (emit & res_rx_v) ? vnic_r : {VNIC_W{1'b0}};
+            ev_tx_vnic_valid <= emit & res_tx_v;
+            ev_tx_vnic       <= (emit & res_tx_v) ? res_tx_vnic : {VNIC_W{1'b0}};
+            ev_tx_len        <= (emit & res_tx_v) ? res_tx_len : 16'd0;
+            ev_newflow       <= emit & res_newflow;
+            ev_newflow_vnic  <= (emit & res_newflow) ? attr_r : {VNIC_W{1'b0}};
+            ev_slow_cycles   <= emit ? slow_cnt : 16'd0;
+            ev_sess_hit      <= emit & res_hit;
+            ev_sess_miss     <= emit & res_miss;
+            ev_sess_closed   <= emit & res_closed;
+            mon_valid        <= emit;
+            mon_port         <= emit & port_r;
+            mon_tick         <= emit ? tick_r : 16'd0;
+            mon_slow_cycles  <= emit ? slow_cnt : 16'd0;
+        end
+    end
+
+    wire slot0_valid, slot1_valid;
+
+    edit_cmd_slot #(
+        .USER_W (USER_W)
+    ) u_slot0 (
+        .clk         (clk),
+        .rst         (rst),
+        .cfg_nic_mac (cfg_nic_mac),
+        .cfg_nh_mac  (cfg_nh_mac),
+        .cfg_gw_mac  (cfg_gw_mac),
+        .cfg_vtep_ip (cfg_vtep_ip),
+        .free        (slot0_free),
+        .load        (emit && res_cmd && !port_r),
+        .ld_drop     (res_drop),
+        .ld_dest     (res_dest),
+        .ld_user     (res_user),
+        .ld_strip    (res_strip),
+        .ld_kind     (res_kind),
+        .ld_mac_a    (res_mac_a),
+        .ld_mac_b    (res_mac_b),
+        .ld_ip_a     (res_ip_a),
+        .ld_ip_b     (res_ip_b),
+        .ld_vni      (res_vni),
+        .ld_sport    (res_sport),
+        .ld_plen     (res_plen),
+        .cmd_valid   (slot0_valid),
+        .cmd_ready   (c0_ready),
+        .cmd_drop    (c0_drop),
+        .cmd_dest    (c0_dest),
+        .cmd_user    (c0_user),
+        .cmd_hdr_len (c0_hdr_len),
+        .cmd_hdr     (c0_hdr),
+        .cmd_strip   (c0_strip)
+    );
+
+    edit_cmd_slot #(
+        .USER_W (USER_W)
+    ) u_slot1 (
+        .clk         (clk),
+        .rst         (rst),
+        .cfg_nic_mac (cfg_nic_mac),
+        .cfg_nh_mac  (cfg_nh_mac),
+        .cfg_gw_mac  (cfg_gw_mac),
+        .cfg_vtep_ip (cfg_vtep_ip),
+        .free        (slot1_free),
+        .load        (emit && res_cmd && port_r),
+        .ld_drop     (res_drop),
+        .ld_dest     (res_dest),
+        .ld_user     (res_user),
+        .ld_strip    (res_strip),
+        .ld_kind     (res_kind),
+        .ld_mac_a    (res_mac_a),
+        .ld_mac_b    (res_mac_b),
+        .ld_ip_a     (res_ip_a),
+        .ld_ip_b     (res_ip_b),
+        .ld_vni      (res_vni),
+        .ld_sport    (res_sport),
+        .ld_plen     (res_plen),
+        .cmd_valid   (slot1_valid),
+        .cmd_ready   (c1_ready),
+        .cmd_drop    (c1_drop),
+        .cmd_dest    (c1_dest),
+        .cmd_user    (c1_user),
+        .cmd_hdr_len (c1_hdr_len),
+        .cmd_hdr     (c1_hdr),
+        .cmd_strip   (c1_strip)
+    );
+
+    assign c0_valid = slot0_valid;
+    assign c1_valid = slot1_valid;
+
+    assign busy = (state != S_IDLE) || slot0_valid || slot1_valid || upd_pend || rb_pend;
+endmodule

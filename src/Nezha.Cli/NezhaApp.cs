@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Nezha.Cli.Commands;
+using Nezha.Cli.Pcap;
+using Nezha.Driver;
+using Nezha.Driver.Config;
+
+namespace Nezha.Cli;
+
+/// <summary>
+/// The <c>nezha</c> command line. Usage and config errors print one line on stderr and exit 2; failures of the
+/// card or the simulation exit 1. Logs go to stderr so stdout carries only results.
+/// </summary>
+public static class NezhaApp
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        Option<string> verbosity = Verbosity.CreateOption();
+        var root = new RootCommand("Nezha SmartNIC vSwitch: program a card, replay captures through the simulated card.");
+        root.Options.Add(verbosity);
+
+        var context = new CliContext(stdout, stderr, verbosity);
+        root.Subcommands.Add(PcapCommand.Create(context));
+        root.Subcommands.Add(CheckCommand.Create(context));
+        foreach (Command c in PlaceholderCommands.Create(context))
+            root.Subcommands.Add(c);
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // One line: unrecognized tokens first (they explain the rest), newlines and tabs folded.
+            string message = string.Join(" ", parse.Errors
+                .Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim())
+                .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1)
+                .Distinct());
+            stderr.WriteLine($"nezha: {message}");
+            return ExitCodes.Usage;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+}
+
+/// <summary>What every command needs: the output writers and a logger factory at the chosen verbosity.</summary>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr, Option<string> verbosity)
+{
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Err { get; } = stderr;
+
+    /// <summary>Runs a command body with logging set up and maps exceptions to one line and an exit code.</summary>
+    public int Invoke(ParseResult parse, Func<ILoggerFactory, int> body)
+    {
+        LogLevel level = Verbosity.ToLogLevel(parse.GetValue(verbosity));
+        using ILoggerFactory loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(level)
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false;
+            }));
+        try
+        {
+            return body(loggers);
+        }
+        catch (Exception e) when (e is UsageException or ConfigException or CaptureFormatException)
+        {
+            Err.WriteLine(e is ConfigException ? e.Message : $"nezha: {e.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is NicRegisterException or NicDiscoveryException or IOException or InvalidOperationException
+            or DllNotFoundException or TimeoutException or UnauthorizedAccessException)
+        {
+            Err.WriteLine($"nezha: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Buffers.Binary;
+
+namespace Nezha.Cli.Pcap;
+
+/// <summary>Writes a classic pcap file with nanosecond timestamps and Ethernet link type.</summary>
+public sealed class PcapWriter : IDisposable
+{
+    private readonly Stream _out;
+    private readonly bool _ownsStream;
+    private readonly int _snapLen;
+
+    public PcapWriter(Stream output, int snapLen = 65535, bool ownsStream = true)
+    {
+        _out = output;
+        _ownsStream = ownsStream;
+        _snapLen = snapLen;
+        Span<byte> h = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(h, PcapReader.MagicNano);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], 0);   // thiszone
+        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], 0);  // sigfigs
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], (uint)snapLen);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], LinkType.Ethernet);
+        _out.Write(h);
+    }
+
+    public static PcapWriter Create(string path) => new(File.Create(path));
+
+    public int Count { get; private set; }
+
+    public void Write(ReadOnlySpan<byte> frame, ulong timestampNs)
+    {
+        int capLen = Math.Min(frame.Length, _snapLen);
+        Span<byte> h = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt32LittleEndian(h, (uint)(timestampNs / 1_000_000_000UL));
+        BinaryPrimitives.WriteUInt32LittleEndian(h[4..], (uint)(timestampNs % 1_000_000_000UL));
+        BinaryPrimitives.WriteUInt32LittleEndian(h[8..], (uint)capLen);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], (uint)frame.Length);
+        _out.Write(h);
+        _out.Write(frame[..capLen]);
+        Count++;
+    }
+
+    public void Dispose()
+    {
+        _out.Flush();
+        if (_ownsStream) _out.Dispose();
+    }
+}

@@ -1,0 +1,1 @@
+return Nezha.Cli.NezhaApp.Run(args, Console.Out, Console.Error);

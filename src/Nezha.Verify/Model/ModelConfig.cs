@@ -1,0 +1,28 @@
+namespace Nezha.Verify.Model;
+
+/// <summary>The CONFIG block (and CORE SCRATCH) as the datapath sees it. Written only through the register file.</summary>
+public sealed class ModelConfig
+{
+    public const int IdleTimeoutReset = 1000;
+    public const int CloseTimeoutReset = 100;
+    public const uint TickCyclesReset = 1000;
+
+    internal ModelConfig(NicParams p) => Mtu = p.MtuMax;
+
+    public uint NicMacLo { get; internal set; }
+    public uint NicMacHi { get; internal set; }
+    public uint VtepIp { get; internal set; }
+    public uint NhMacLo { get; internal set; }
+    public uint NhMacHi { get; internal set; }
+    public uint GwMacLo { get; internal set; }
+    public uint GwMacHi { get; internal set; }
+    public int Mtu { get; internal set; }
+    public int IdleTimeout { get; internal set; } = IdleTimeoutReset;
+    public int CloseTimeout { get; internal set; } = CloseTimeoutReset;
+    public uint TickCycles { get; internal set; } = TickCyclesReset;
+    public uint Scratch { get; internal set; }
+
+    public ulong NicMac => ((ulong)NicMacHi << 32) | NicMacLo;
+    public ulong NhMac => ((ulong)NhMacHi << 32) | NhMacLo;
+    public ulong GwMac => ((ulong)GwMacHi << 32) | GwMacLo;
+}

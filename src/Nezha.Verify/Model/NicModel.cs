@@ -1,0 +1,360 @@
+using Nezha.Driver.Registers;
+
+namespace Nezha.Verify.Model;
+
+/// <summary>
+/// Packet-level golden model of <c>nezha_core</c> (docs/datapath-spec.md section 4, registers of section 7).
+/// Call <see cref="Process"/> once per frame in the processor's retire order (the monitor event order) with
+/// the tick and slow-path cycles of that event; call <see cref="Sweep"/> where a full sweeper pass is known
+/// to have happened. Not thread-safe.
+/// </summary>
+public sealed class NicModel
+{
+    private readonly ModelConfig _cfg;
+    private readonly Counters _c;
+    private readonly VnicTable _vnics;
+    private readonly RouteTable _routes;
+    private readonly MappingTable _map;
+    private readonly AclTable _acl;
+    private readonly SessionTable _sess;
+    private readonly RegisterFile _regs;
+    private readonly uint _vnicMask;
+    private readonly ModelVerdict[] _dropVerdicts;   // cached (no allocation for drops): [reason*4 + slow*2 + hit]
+
+    private PacketInfo _pi;                          // parse scratch, reused every frame
+
+    public NicModel(NicParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Validate();
+        Params = p;
+        _cfg = new ModelConfig(p);
+        _c = new Counters(p.NVnic);
+        _vnics = new VnicTable(p);
+        _routes = new RouteTable(p);
+        _map = new MappingTable(p);
+        _acl = new AclTable(p);
+        _sess = new SessionTable(p, _c);
+        _regs = new RegisterFile(p, _cfg, _c, _vnics, _routes, _map, _acl, _sess);
+        _vnicMask = (uint)(p.NVnic - 1);
+        int n = Enum.GetValues<DropReason>().Length;
+        _dropVerdicts = new ModelVerdict[n * 4];
+        for (int r = 0; r < n; r++)
+            for (int k = 0; k < 4; k++)
+                _dropVerdicts[r * 4 + k] = new ModelVerdict((DropReason)r, ExceptionReason.None, null, (k & 2) != 0, (k & 1) != 0);
+    }
+
+    public NicParams Params { get; }
+
+    /// <summary>The CONFIG block as currently programmed.</summary>
+    public ModelConfig Config => _cfg;
+
+    /// <summary>Current state of the cuckoo displacement LFSR.</summary>
+    public ushort Lfsr => _sess.Lfsr;
+
+    // ------------------------------------------------------------- registers
+
+    /// <summary>AXI4-Lite write; returns the response (0 OKAY, 2 SLVERR).</summary>
+    public uint RegWrite(uint addr, uint data, uint wstrb = 0xF) => _regs.Write(addr, data, wstrb);
+
+    /// <summary>AXI4-Lite read; returns the response (0 OKAY, 2 SLVERR).</summary>
+    public uint RegRead(uint addr, out uint data) => _regs.Read(addr, out data);
+
+    // ------------------------------------------------------- introspection
+
+    public ulong Stat(StatIndex i) => _c[i];
+    public ulong Stat(int i) => _c[i];
+    public VnicCounters Vnic(int v) => _c.Vnic(v);
+    public ModelVnicEntry VnicTableEntry(int v) => _vnics[v];
+    public ModelRouteEntry Route(int i) => _routes[i];
+    public ModelMappingEntry Mapping(int i) => _map[i];
+    public ModelAclRule Acl(int i) => _acl[i];
+    public int AclSetCount(int set) => _acl.SetCount(set);
+
+    /// <summary>Raw content of session slot <paramref name="slot"/> (SESSION INDEX numbering).</summary>
+    public ModelSessionEntry Session(int slot) => _sess[slot];
+
+    /// <summary>Entries that are live (valid and not expired) at <paramref name="tick"/>.</summary>
+    public int SessionLiveCount(ushort tick) => _sess.LiveCount(tick, _cfg.IdleTimeout, _cfg.CloseTimeout);
+
+    /// <summary>Entries with the valid bit set (what SESS_OCCUPANCY counts).</summary>
+    public int SessionValidCount() => _sess.ValidCount();
+
+    /// <summary>Slot of the live entry for this flow at <paramref name="tick"/>, or -1.</summary>
+    public int FindSession(uint vni, byte proto, uint sip, ushort sport, uint dip, ushort dport, ushort tick)
+    {
+        var k = ModelFlowKey.Make(vni, proto, sip, sport, dip, dport, out _);
+        return _sess.Lookup(k, k.Hash(), tick, _cfg.IdleTimeout, _cfg.CloseTimeout);
+    }
+
+    /// <summary>What a full sweeper pass at <paramref name="tick"/> leaves: expired entries cleared (SESS_AGED, OCCUPANCY).</summary>
+    public void Sweep(ushort tick) => _sess.Sweep(tick, _cfg.IdleTimeout, _cfg.CloseTimeout);
+
+    // ------------------------------------------------------------ datapath
+
+    /// <summary>
+    /// Processes one frame received on <paramref name="port"/> (0 net, 1 host) with input tuser
+    /// <paramref name="tuser"/> (vNIC id in [VNIC_W-1:0], rx error at bit VNIC_W), at tick <paramref name="tick"/>;
+    /// <paramref name="slowCycles"/> is the monitor event's slow-path cycle count (added to the attributed
+    /// vNIC's SLOW_CYCLES when the slow path runs).
+    /// </summary>
+    public ModelVerdict Process(int port, ReadOnlySpan<byte> frame, uint tuser, ushort tick, ushort slowCycles)
+    {
+        if (port != ModelFrame.Net && port != ModelFrame.Host) throw new ArgumentOutOfRangeException(nameof(port));
+        int len = frame.Length;
+        ulong rxBytes = (ulong)Math.Min(len, 65535);
+        if (port == ModelFrame.Net) { _c.Inc(StatIndex.NetRxPkts); _c.Inc(StatIndex.NetRxBytes, rxBytes); }
+        else { _c.Inc(StatIndex.HostRxPkts); _c.Inc(StatIndex.HostRxBytes, rxBytes); }
+
+        // 4.1 ingress
+        if (((tuser >> Params.VnicW) & 1) != 0) return Drop(DropReason.RxError);
+        if (len > _cfg.Mtu) return Drop(DropReason.Oversize);
+        if (len < 14) return Drop(DropReason.Runt);
+
+        _pi.Clear();
+        _pi.Len = len;
+        var fp = new FrameParser(frame, Params.HdrBytes);
+        return port == ModelFrame.Host
+            ? ProcessHost(fp, frame, (int)(tuser & _vnicMask), tick, slowCycles)
+            : ProcessNet(fp, frame, tick, slowCycles);
+    }
+
+    // 4.3
+    private ModelVerdict ProcessHost(FrameParser fp, ReadOnlySpan<byte> frame, int s, ushort now, ushort slowCycles)
+    {
+        if (!_vnics.Enabled(s)) return Drop(DropReason.BadVnic);
+        _c.VnicRx(s, frame.Length);
+        ref readonly var vs = ref _vnics[s];
+
+        var r = fp.Ethernet(0, frame.Length, false, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.EtherType == FrameParser.EtherTypeArp) return ArpResponder(fp, s);
+        if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
+
+        r = fp.Ipv4(_pi.L3Off, frame.Length, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.EthSrc != vs.Mac || _pi.Sip != vs.Ip) return Drop(DropReason.Spoof);
+        if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, s);
+        if (_pi.Dip == vs.GwIp) return Exception(frame, ExceptionReason.Gateway, s);
+        r = fp.L4(ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        return SessionStage(frame, ModelFrame.Host, s, vs.Vni, now, slowCycles);
+    }
+
+    // 4.4
+    private ModelVerdict ProcessNet(FrameParser fp, ReadOnlySpan<byte> frame, ushort now, ushort slowCycles)
+    {
+        var r = fp.Ethernet(0, frame.Length, false, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.EtherType == FrameParser.EtherTypeArp) return Exception(frame, ExceptionReason.Underlay, 0);
+        if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
+
+        r = fp.Ipv4(_pi.L3Off, frame.Length, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, 0);
+        if (_pi.Proto != FrameParser.ProtoUdp || _pi.Dip != _cfg.VtepIp) return Exception(frame, ExceptionReason.Underlay, 0);
+        _pi.OuterSip = _pi.Sip;
+        r = fp.Tunnel(ref _pi, out bool underlay, out int innerEth);
+        if (r != DropReason.None) return Drop(r);
+        if (underlay) return Exception(frame, ExceptionReason.Underlay, 0);
+
+        int outerEnd = _pi.IpEnd;
+        r = fp.Ethernet(innerEth, outerEnd, true, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
+        r = fp.Ipv4(_pi.L3Off, outerEnd, ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, 0);
+
+        int d = _vnics.FindByVniMac(_pi.Vni, _pi.EthDst);
+        if (d < 0) return Drop(DropReason.UnknownVnic);
+        r = fp.L4(ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        return SessionStage(frame, ModelFrame.Net, d, _pi.Vni, now, slowCycles);
+    }
+
+    // 4.5
+    private ModelVerdict ArpResponder(FrameParser fp, int s)
+    {
+        var r = fp.Arp(ref _pi);
+        if (r != DropReason.None) return Drop(r);
+        ref readonly var vs = ref _vnics[s];
+        if (_pi.EthSrc != vs.Mac || _pi.ArpSha != vs.Mac || (_pi.ArpSpa != vs.Ip && _pi.ArpSpa != 0))
+            return Drop(DropReason.Spoof);
+        if (_pi.ArpOp != 1) return Drop(DropReason.ArpIgnored);
+        if (_pi.ArpTpa == vs.Ip) return Drop(DropReason.ArpIgnored);
+
+        ulong answer;
+        if (_pi.ArpTpa == vs.GwIp)
+            answer = _cfg.GwMac;
+        else
+        {
+            int j = _vnics.FindByVniIp(vs.Vni, _pi.ArpTpa, s);
+            if (j >= 0)
+                answer = _vnics[j].Mac;
+            else
+            {
+                int m = _map.Lookup(vs.Vni, _pi.ArpTpa);
+                if (m < 0) return Drop(DropReason.ArpUnknown);
+                answer = _map[m].Mac;
+            }
+        }
+        var reply = HeaderBuilder.ArpReply(_pi.ArpSha, answer, _pi.ArpSpa, _pi.ArpTpa);
+        _c.Inc(StatIndex.ArpReplies);
+        _c.VnicTx(s, reply.Length);
+        return Emit(ModelFrame.Host, reply, (uint)s, false, false);
+    }
+
+    // 4.6
+    private ModelVerdict SessionStage(ReadOnlySpan<byte> frame, int port, int attributed, uint vni, ushort now, ushort slowCycles)
+    {
+        int idle = _cfg.IdleTimeout, close = _cfg.CloseTimeout;
+        var key = ModelFlowKey.Make(vni, _pi.Proto, _pi.Sip, _pi.KeySport, _pi.Dip, _pi.KeyDport, out int dir);
+        uint h = key.Hash();
+        bool tcp = _pi.Proto == FrameParser.ProtoTcp;
+        bool rst = tcp && (_pi.TcpFlags & FrameParser.TcpRst) != 0;
+        bool fin = tcp && (_pi.TcpFlags & FrameParser.TcpFin) != 0;
+
+        int slot = _sess.Lookup(key, h, now, idle, close);
+        if (slot >= 0)
+        {
+            _c.Inc(StatIndex.SessHits);
+            ref var e = ref _sess[slot];
+            var act = e.Act(dir);
+            e.Pkts++;
+            e.Bytes = (e.Bytes + (ulong)frame.Length) & ModelSessionEntry.BytesMask;
+            e.Ts = now;
+            if (!rst && fin) e.SetFin(dir);
+            if (dir != (e.InitDir ? 1 : 0)) e.Est = true;
+            var v = Act(frame, act, h, vni, false, true);
+            if (rst)
+            {
+                _sess.Delete(slot);
+                _c.Inc(StatIndex.SessClosed);
+            }
+            return v;
+        }
+
+        _c.Inc(StatIndex.SessMisses);
+        _c.VnicNewFlow(attributed, slowCycles);
+
+        ModelSessionAction fwd, rev;
+        bool allow;
+        if (port == ModelFrame.Host)
+        {
+            int s = attributed, local = -1;
+            int ri = _routes.Lookup(vni, _pi.Dip);
+            if (ri < 0) return Drop(DropReason.NoRoute, true, false);
+            ref readonly var rt = ref _routes[ri];
+            switch (rt.Type)
+            {
+                case RouteType.Drop:
+                    return Drop(DropReason.RouteDrop, true, false);
+                case RouteType.Local:
+                    local = (int)rt.Value;
+                    if (!_vnics.Enabled(local)) return Drop(DropReason.NoRoute, true, false);
+                    fwd = ModelSessionAction.Deliver(local);
+                    break;
+                case RouteType.Vtep:
+                    fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst);
+                    break;
+                default: // Mapped
+                    int mi = _map.Lookup(vni, _pi.Dip);
+                    if (mi < 0) return Drop(DropReason.NoMapping, true, false);
+                    ref readonly var m = ref _map[mi];
+                    if (m.Vtep == _cfg.VtepIp)
+                    {
+                        local = _vnics.FindByVniMac(vni, m.Mac);
+                        if (local < 0) return Drop(DropReason.UnknownVnic, true, false);
+                        fwd = ModelSessionAction.Deliver(local);
+                    }
+                    else
+                    {
+                        fwd = ModelSessionAction.Encap(m.Vtep, m.Mac);
+                    }
+                    break;
+            }
+            allow = _acl.Evaluate(_vnics[s].AclSet, AclTable.Egress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
+            if (allow && local >= 0)
+                allow = _acl.Evaluate(_vnics[local].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
+            rev = ModelSessionAction.Deliver(s);
+        }
+        else
+        {
+            int d = attributed;
+            allow = _acl.Evaluate(_vnics[d].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
+            fwd = ModelSessionAction.Deliver(d);
+            rev = ModelSessionAction.Encap(_pi.OuterSip, _pi.EthSrc);
+        }
+        if (!allow) return Drop(DropReason.AclDeny, true, false);
+
+        if (!rst)
+        {
+            var ne = new ModelSessionEntry
+            {
+                Valid = true,
+                InitDir = dir == 1,
+                Est = false,
+                Fin0 = dir == 0 && fin,
+                Fin1 = dir == 1 && fin,
+                Ts = now,
+                Key = key,
+                Pkts = 1,
+                Bytes = (ulong)frame.Length & ModelSessionEntry.BytesMask,
+                Act0 = dir == 0 ? fwd : rev,
+                Act1 = dir == 0 ? rev : fwd,
+                Hash = h,
+            };
+            _sess.Insert(ne, now, idle, close);
+        }
+        return Act(frame, fwd, h, vni, true, false);
+    }
+
+    // 4.7
+    private ModelVerdict Act(ReadOnlySpan<byte> frame, in ModelSessionAction a, uint hash, uint vni, bool slow, bool hit)
+    {
+        switch (a.Type)
+        {
+            case ActionType.Deliver:
+            {
+                int j = a.Vnic;
+                if (!_vnics.Enabled(j)) return Drop(DropReason.UnknownVnic, slow, hit);
+                var o = HeaderBuilder.Deliver(frame, _pi.L3Off, _vnics[j].Mac, _cfg.GwMac);
+                _c.VnicTx(j, o.Length);
+                return Emit(ModelFrame.Host, o, (uint)j, slow, hit);
+            }
+            case ActionType.Encap:
+            {
+                var o = HeaderBuilder.Encap(frame, _pi.L3Off, _cfg.NhMac, _cfg.NicMac, _cfg.VtepIp, a.Vtep, hash, vni,
+                                            a.Mac, _pi.EthSrc);
+                return Emit(ModelFrame.Net, o, 0, slow, hit);
+            }
+            default:
+                // A live entry always carries DELIVER or ENCAP in both directions; NONE cannot be reached.
+                throw new InvalidOperationException("session action NONE");
+        }
+    }
+
+    private ModelVerdict Exception(ReadOnlySpan<byte> frame, ExceptionReason why, int vnic)
+    {
+        _c.Exception(why);
+        return new ModelVerdict(DropReason.None, why, Output(ModelFrame.Host, frame.ToArray(),
+            (uint)vnic | ((uint)why << Params.VnicW)), false, false);
+    }
+
+    private ModelVerdict Emit(int port, byte[] data, uint tuser, bool slow, bool hit)
+        => new(DropReason.None, ExceptionReason.None, Output(port, data, tuser), slow, hit);
+
+    private ModelFrame Output(int port, byte[] data, uint tuser)
+    {
+        if (port == ModelFrame.Net) { _c.Inc(StatIndex.NetTxPkts); _c.Inc(StatIndex.NetTxBytes, (ulong)data.Length); }
+        else { _c.Inc(StatIndex.HostTxPkts); _c.Inc(StatIndex.HostTxBytes, (ulong)data.Length); }
+        return new ModelFrame(port, data, tuser);
+    }
+
+    private ModelVerdict Drop(DropReason r, bool slow = false, bool hit = false)
+    {
+        _c.Drop(r);
+        return _dropVerdicts[(int)r * 4 + (slow ? 2 : 0) + (hit ? 1 : 0)];
+    }
+}

@@ -1,0 +1,48 @@
+namespace Nezha.Verify.Model;
+
+/// <summary>
+/// Fields the parser extracts from one frame (plain frame, or the inner frame of a tunnel). Plain mutable
+/// struct, reused for every frame so the hot path does not allocate.
+/// </summary>
+internal struct PacketInfo
+{
+    /// <summary>Frame length in bytes.</summary>
+    public int Len;
+
+    // Ethernet of the plain / inner frame.
+    public int EthOff;
+    public ulong EthDst;
+    public ulong EthSrc;
+    public ushort EtherType;   // after an optional 802.1Q tag
+
+    /// <summary>Offset of the plain/inner IPv4 (or ARP) header.</summary>
+    public int L3Off;
+
+    // IPv4 of the plain / inner frame.
+    public int IpEnd;          // l3off + total_length
+    public int L4Off;
+    public byte Proto;
+    public uint Sip;
+    public uint Dip;
+    public bool Frag;
+
+    // L4 (non-fragments only).
+    public ushort Sport;       // TCP/UDP ports as on the wire (0 otherwise)
+    public ushort Dport;
+    public ushort KeySport;    // key ports: TCP/UDP ports; ICMP echo: id,id; else 0,0
+    public ushort KeyDport;
+    public byte TcpFlags;      // 0 unless TCP
+
+    // Tunnel (net port).
+    public bool Tunnel;
+    public uint Vni;
+    public uint OuterSip;
+
+    // ARP (host port).
+    public ushort ArpOp;
+    public ulong ArpSha;
+    public uint ArpSpa;
+    public uint ArpTpa;
+
+    public void Clear() => this = default;
+}

@@ -1,0 +1,243 @@
+using System.Text;
+using Nezha.Driver;
+using Nezha.Driver.Registers;
+using Nezha.Verify.Model;
+using Nezha.Verify.Sim;
+
+namespace Nezha.Verify.Testbench;
+
+/// <summary>
+/// The RTL model and the golden model side by side. Frames sent here go to the RTL; every frame the RTL
+/// retires (monitor event, in processing order) is replayed on the golden model with the same tick, and
+/// every frame the RTL emits must equal the model's next expected frame from the same input port.
+/// Registers are programmed through one <see cref="NicDriver"/> over a <see cref="MirrorTransport"/>, so
+/// every register access (counters included) is compared as well.
+/// </summary>
+public sealed class NicBench : IDisposable
+{
+    public const int Net = 0, Host = 1;
+
+    private readonly Queue<(byte[] Frame, uint TUser)>[] _pending = { new(), new() };
+    // expected outputs: [output port][input port]
+    private readonly Queue<ModelFrame>[,] _expected =
+    {
+        { new Queue<ModelFrame>(), new Queue<ModelFrame>() },
+        { new Queue<ModelFrame>(), new Queue<ModelFrame>() },
+    };
+
+    public NicBench(SimConfig config, ulong seed = 1, string? tracePath = null)
+    {
+        Config = config;
+        Params = ParamsFor(config);
+        Sim = new SimNic(config, seed, tracePath ?? Environment.GetEnvironmentVariable("NEZHA_TRACE"));
+        Sim.Reset();
+        Model = new NicModel(Params);
+        Bus = new MirrorTransport(Sim, Model, Errors);
+        Driver = new NicDriver(Bus);
+        // wait until the session table has cleared itself after reset
+        Sim.RunUntilIdle(1_000_000);
+    }
+
+    public static NicParams ParamsFor(SimConfig c) => c switch
+    {
+        SimConfig.W8 => NicParams.W8,
+        SimConfig.W64 => NicParams.W64,
+        SimConfig.W512 => NicParams.W512,
+        _ => throw new ArgumentOutOfRangeException(nameof(c)),
+    };
+
+    public SimConfig Config { get; }
+    public NicParams Params { get; }
+    public SimNic Sim { get; }
+    public NicModel Model { get; }
+    public MirrorTransport Bus { get; }
+    public NicDriver Driver { get; }
+    public List<string> Errors { get; } = new();
+
+    /// <summary>Frames retired so far, with the model's verdict, in processing order.</summary>
+    public List<(int Port, ModelVerdict Verdict)> Retired { get; } = new();
+
+    public long FramesSent { get; private set; }
+    public long FramesChecked { get; private set; }
+    public int MaxErrors { get; set; } = 20;
+
+    public uint TUser(int vnic, bool rxError = false) => (uint)vnic | (rxError ? 1u << Sim.VnicWidth : 0u);
+
+    public void Send(int port, byte[] frame, uint tuser = 0)
+    {
+        Sim.Push(port, frame, tuser);
+        _pending[port].Enqueue((frame, tuser));
+        FramesSent++;
+        Bus.AgingSettled = false;
+    }
+
+    public void SendFromVm(int vnic, byte[] frame) => Send(Host, frame, TUser(vnic));
+
+    public int Outstanding => _pending[0].Count + _pending[1].Count;
+
+    /// <summary>Runs <paramref name="cycles"/> cycles and checks whatever came out.</summary>
+    public void Pump(uint cycles)
+    {
+        Sim.Step(cycles);
+        Collect();
+    }
+
+    /// <summary>Runs until the NIC is idle and checks that every expected frame came out.</summary>
+    public void Drain(ulong maxCycles = 200_000_000)
+    {
+        Sim.RunUntilIdle(maxCycles);
+        Collect();
+        for (int p = 0; p < 2; p++)
+            if (_pending[p].Count != 0)
+                Error($"{_pending[p].Count} frame(s) sent on {PortName(p)} were never retired by the NIC");
+        for (int o = 0; o < 2; o++)
+            for (int i = 0; i < 2; i++)
+                while (_expected[o, i].Count > 0)
+                    Error($"missing on {PortName(o)} (from {PortName(i)}): {Hex(_expected[o, i].Dequeue().Data)}");
+    }
+
+    private void Collect()
+    {
+        while (Sim.TryPopMonitor(out var ev))
+        {
+            if (_pending[ev.Port].Count == 0)
+            {
+                Error($"monitor retired a frame on {PortName(ev.Port)} at cycle {ev.Cycle} but none was pending");
+                continue;
+            }
+            var (frame, tuser) = _pending[ev.Port].Dequeue();
+            var v = Model.Process(ev.Port, frame, tuser, ev.Tick, ev.SlowCycles);
+            Retired.Add((ev.Port, v));
+            if (v.Output is { } o)
+                _expected[o.Port, ev.Port].Enqueue(o);
+        }
+        for (int p = 0; p < 2; p++)
+        {
+            while (Sim.TryPop(p, out var f))
+                Match(p, f);
+        }
+    }
+
+    private void Match(int port, SimFrame f)
+    {
+        FramesChecked++;
+        for (int i = 0; i < 2; i++)
+        {
+            var q = _expected[port, i];
+            if (q.Count > 0 && q.Peek().TUser == f.TUser && q.Peek().Data.AsSpan().SequenceEqual(f.Data))
+            {
+                q.Dequeue();
+                return;
+            }
+        }
+        var sb = new StringBuilder();
+        sb.Append($"unexpected frame on {PortName(port)} at cycle {f.Cycle}, tuser 0x{f.TUser:X}: {Hex(f.Data)}");
+        for (int i = 0; i < 2; i++)
+        {
+            var q = _expected[port, i];
+            if (q.Count > 0)
+                sb.Append($"\n   expected next from {PortName(i)}: tuser 0x{q.Peek().TUser:X}: {Hex(q.Peek().Data)}{FirstDiff(q.Peek().Data, f.Data)}");
+        }
+        Error(sb.ToString());
+        // resynchronise: drop the head that differs least so one mistake does not cascade
+        for (int i = 0; i < 2; i++)
+            if (_expected[port, i].Count > 0 && _expected[port, i].Peek().Data.Length == f.Data.Length)
+            {
+                _expected[port, i].Dequeue();
+                break;
+            }
+    }
+
+    /// <summary>
+    /// Lets the RTL sweeper finish a full pass with the tick held still, then applies the same pass to the
+    /// model, after which occupancy, aged counts and session read-back compare exactly.
+    /// </summary>
+    public void SettleAging()
+    {
+        Drain();
+        Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0xFFFFFF);
+        int buckets = 2 << Params.SessLog2;
+        uint pass = (uint)(buckets * 4 + 2000);
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            Sim.Step(pass);
+            Sim.RegRead(NezhaRegs.CONFIG_TICK_NOW, out uint t0);
+            Sim.Step(pass);
+            Sim.RegRead(NezhaRegs.CONFIG_TICK_NOW, out uint t1);
+            if (t0 == t1)
+            {
+                Model.Sweep((ushort)t1);
+                Bus.AgingSettled = true;
+                return;
+            }
+        }
+        Error("the tick kept moving while settling aging");
+    }
+
+    /// <summary>Reads every STATS and per-vNIC counter through the mirror (each read is compared).</summary>
+    public void CompareCounters()
+    {
+        Drain();
+        Driver.ReadAllStats();
+        for (int v = 0; v < Params.NVnic; v++)
+            Driver.ReadVnicCounters(v);
+    }
+
+    public ulong Stat(StatIndex i) => Model.Stat(i);
+
+    /// <summary>
+    /// After settling aging, reads session slots from both models and compares them. An invalid slot's other
+    /// fields are unspecified (only VALID must agree); a valid slot must agree word for word.
+    /// </summary>
+    public void CompareSessionTable(IEnumerable<int>? slots = null)
+    {
+        SettleAging();
+        Span<uint> rtl = stackalloc uint[16];
+        Span<uint> mdl = stackalloc uint[16];
+        foreach (int i in slots ?? Enumerable.Range(0, Params.SessCapacity))
+        {
+            ReadSlot(i, rtl, (a, d) => Sim.RegWrite(a, d), a => { Sim.RegRead(a, out uint v); return v; });
+            ReadSlot(i, mdl, (a, d) => Model.RegWrite(a, d), a => { Model.RegRead(a, out uint v); return v; });
+            bool rv = (rtl[0] & 1) != 0, mv = (mdl[0] & 1) != 0;
+            if (rv != mv || (rv && !rtl.SequenceEqual(mdl)))
+                Error($"session slot {i}: RTL {string.Join(' ', rtl.ToArray().Select(w => w.ToString("X8")))}\n" +
+                      $"               model {string.Join(' ', mdl.ToArray().Select(w => w.ToString("X8")))}");
+        }
+    }
+
+    private static void ReadSlot(int slot, Span<uint> words, Func<uint, uint, uint> write, Func<uint, uint> read)
+    {
+        write(NezhaRegs.SESSION_INDEX, (uint)slot);
+        write(NezhaRegs.SESSION_CMD, 2);
+        for (int w = 0; w < 16; w++) words[w] = read(NezhaRegs.SESSION_BASE + NezhaRegs.TBL_DATA + 4 * (uint)w);
+    }
+
+    public void AssertClean()
+    {
+        if (Errors.Count > 0)
+            throw new InvalidOperationException($"{Errors.Count} mismatch(es) between RTL and model:\n" + string.Join("\n", Errors.Take(MaxErrors)));
+    }
+
+    private void Error(string e)
+    {
+        if (Errors.Count < 1000) Errors.Add(e);
+    }
+
+    public static string PortName(int p) => p == Net ? "net" : "host";
+
+    public static string Hex(ReadOnlySpan<byte> b)
+    {
+        int n = Math.Min(b.Length, 96);
+        return $"[{b.Length}] " + Convert.ToHexString(b[..n]) + (b.Length > n ? "..." : "");
+    }
+
+    private static string FirstDiff(byte[] a, byte[] b)
+    {
+        int n = Math.Min(a.Length, b.Length);
+        for (int i = 0; i < n; i++)
+            if (a[i] != b[i]) return $" (first difference at byte {i}: expected {a[i]:X2}, got {b[i]:X2})";
+        return a.Length != b.Length ? $" (lengths differ: expected {a.Length}, got {b.Length})" : "";
+    }
+
+    public void Dispose() => Sim.Dispose();
+}

@@ -1,0 +1,124 @@
+using Nezha.Cli;
+using Nezha.Cli.Pcap;
+using NUnit.Framework;
+
+namespace Nezha.Tests.Driver;
+
+/// <summary>The command line's argument and config handling (the parts that run before a simulator is needed).</summary>
+[TestFixture]
+public class CliTests
+{
+    private string _dir = null!;
+
+    [SetUp] public void SetUp() => _dir = TestFiles.TempDir();
+    [TearDown] public void TearDown() => Directory.Delete(_dir, true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = NezhaApp.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    private static string OneLine(string err)
+    {
+        string[] lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), $"stderr: {err}");
+        return lines[0].TrimEnd('\r');
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private string Capture()
+    {
+        string path = Path.Combine(_dir, "in.pcap");
+        using var w = PcapWriter.Create(path);
+        w.Write(new byte[60], 0);
+        return path;
+    }
+
+    [Test]
+    public void CheckAcceptsTheDefaultConfig()
+    {
+        var (code, stdout, stderr) = Run("check", "--config", TestFiles.DefaultConfig, "--width", "64");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("OK for the w64 build: 4 vNICs, 5 routes, 7 mappings, 2 ACL sets"));
+    }
+
+    [Test]
+    public void CheckReportsTheFirstProblemOnOneLine()
+    {
+        string bad = WriteFile("bad.json", """{ "global": { "nicMac": "zz:00:00:00:00:00" } }""");
+        var (code, _, stderr) = Run("check", "--config", bad);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo($"{bad}: global.nicMac: \"zz:00:00:00:00:00\" is not a MAC address"));
+    }
+
+    [Test]
+    public void CheckAgainstTheW8BuildFindsTheMtu()
+    {
+        var (code, _, stderr) = Run("check", "-c", TestFiles.DefaultConfig, "-w", "8");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.EndWith("global.mtu: 1600 is out of range 64..1536"));
+    }
+
+    [TestCase(new string[0], "nezha: Required command was not provided.")]
+    [TestCase(new[] { "bogus" }, "nezha: Unrecognized command or argument 'bogus'. Required command was not provided.")]
+    [TestCase(new[] { "pcap", "-i", "b", "-p", "net", "-o", "d" }, "nezha: Option '--config' is required.")]
+    [TestCase(new[] { "pcap", "-c", "a", "-i", "b", "-p", "wire", "-o", "d" }, "nezha: Argument 'wire' not recognized. Must be one of: 'net' 'host'")]
+    [TestCase(new[] { "pcap", "-c", "a", "-i", "b", "-p", "net", "-o", "d", "--width", "32" }, "nezha: Argument '32' not recognized. Must be one of: '8' '64' '512'")]
+    [TestCase(new[] { "check", "-c", "a", "--verbosity", "loud" }, "nezha: --verbosity: \"loud\" is not one of quiet, normal, detailed, diagnostic")]
+    public void BadArgumentsExit2WithOneLine(string[] args, string expected)
+    {
+        var (code, _, stderr) = Run(args);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void PcapRejectsVnicOnTheNetPort()
+    {
+        var (code, _, stderr) = Run("pcap", "-c", TestFiles.DefaultConfig, "-i", Capture(), "-p", "net", "--vnic", "1", "-o", _dir);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo("nezha: --vnic only applies to --port host"));
+    }
+
+    [Test]
+    public void PcapRejectsABadConfigBeforeStartingTheSimulator()
+    {
+        string bad = WriteFile("bad.json", """{ "global": { "nicMac": "02:00:00:00:00:01", "vtepIp": "1.2.3", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03" } }""");
+        var (code, _, stderr) = Run("pcap", "-c", bad, "-i", Capture(), "-p", "host", "-o", Path.Combine(_dir, "out"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo($"{bad}: global.vtepIp: \"1.2.3\" is not an IPv4 address"));
+        Assert.That(Directory.Exists(Path.Combine(_dir, "out")), Is.False, "nothing was written");
+    }
+
+    [Test]
+    public void PcapRejectsMissingAndBadCaptures()
+    {
+        var (code, _, stderr) = Run("pcap", "-c", TestFiles.DefaultConfig, "-i", Path.Combine(_dir, "none.pcap"), "-p", "host", "-o", _dir);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.EndWith("none.pcap: no such file"));
+
+        string junk = WriteFile("junk.pcap", "this is not a capture");
+        (code, _, stderr) = Run("pcap", "-c", TestFiles.DefaultConfig, "-i", junk, "-p", "host", "-o", _dir);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.StartWith($"nezha: {junk}: not a pcap or pcapng file"));
+    }
+
+    [TestCase("run")]
+    [TestCase("stats")]
+    [TestCase("tap")]
+    public void PlaceholdersSaySo(string command)
+    {
+        var (code, _, stderr) = Run(command);
+        Assert.That(code, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(OneLine(stderr), Is.EqualTo($"nezha {command}: not yet implemented"));
+    }
+}

@@ -1,0 +1,291 @@
+using System.Buffers.Binary;
+using Nezha.Driver;
+using Nezha.Driver.Registers;
+using Nezha.Verify.Sim;
+using Nezha.Verify.Testbench;
+using NUnit.Framework;
+using PacketDotNet;
+using static Nezha.Verify.Testbench.FrameBuilder;
+
+namespace Nezha.Tests.EndToEnd;
+
+[TestFixture(SimConfig.W64)]
+[TestFixture(SimConfig.W512)]
+public class DirectedTests : BenchFixture
+{
+    public DirectedTests(SimConfig config) : base(config) { }
+
+    [Test]
+    public void VmToRemoteIsVxlanEncapsulated()
+    {
+        var vm = T.Vms[0];
+        var remote = T.Remotes[0];
+        var v = FromVm(vm, T.FromVmTcp(vm, remote.Ip, 40000, 80, TcpFlags.Syn, payload: 100));
+        Assert.That(v.Output, Is.Not.Null);
+        var o = v.Output!.Value;
+        Assert.That(o.Port, Is.EqualTo(NicBench.Net));
+
+        // decode with an independent parser
+        var eth = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, o.Data);
+        var ip = (IPv4Packet)eth.PayloadPacket;
+        Assert.That(ip.ValidIPChecksum, Is.True, "outer IPv4 checksum");
+        Assert.That(ip.DestinationAddress.ToString(), Is.EqualTo("192.168.100.2"));
+        Assert.That(ip.SourceAddress.ToString(), Is.EqualTo("192.168.100.1"));
+        var udp = (UdpPacket)ip.PayloadPacket;
+        Assert.That(udp.DestinationPort, Is.EqualTo(4789));
+        Assert.That(udp.SourcePort, Is.GreaterThanOrEqualTo(0xC000));
+        var vx = o.Data[(14 + 20 + 8)..]; // VXLAN header and inner frame (PacketDotNet decodes VXLAN itself)
+        Assert.That(vx[0], Is.EqualTo(0x08));
+        Assert.That(vx[4] << 16 | vx[5] << 8 | vx[6], Is.EqualTo(100));
+        var inner = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, vx[8..]);
+        Assert.That(ReadMac(inner.DestinationHardwareAddress.GetAddressBytes()), Is.EqualTo(remote.Mac));
+        Assert.That(ReadMac(inner.SourceHardwareAddress.GetAddressBytes()), Is.EqualTo(vm.Mac));
+        var innerTcp = inner.Extract<TcpPacket>();
+        Assert.That(innerTcp.DestinationPort, Is.EqualTo(80));
+        Assert.That(innerTcp.PayloadData.Length, Is.EqualTo(100));
+        Assert.That(Stat(StatIndex.SessInserts), Is.EqualTo(1));
+        CheckAll();
+    }
+
+    [Test]
+    public void RemoteToVmIsDecapsulatedAndDelivered()
+    {
+        var vm = T.Vms[0];
+        var v = FromNet(T.FromRemoteTcp(T.Remotes[0], vm, 50000, 22, TcpFlags.Syn, payload: 64));
+        Assert.That(v.Output, Is.Not.Null);
+        var o = v.Output!.Value;
+        Assert.That(o.Port, Is.EqualTo(NicBench.Host));
+        Assert.That(o.TUser, Is.EqualTo((uint)vm.Vnic));
+        Assert.That(ReadMac(o.Data), Is.EqualTo(vm.Mac));
+        Assert.That(ReadMac(o.Data.AsSpan(6)), Is.EqualTo(Topology.GatewayMac));
+        Assert.That(o.Data.Length, Is.EqualTo(14 + 20 + 20 + 64));
+        CheckAll();
+    }
+
+    [Test]
+    public void GeneveWithOptionsIsDecapsulated()
+    {
+        var vm = T.Vms[1];
+        var v = FromNet(T.FromRemoteGeneveTcp(T.Remotes[0], vm, 50000, 8080, TcpFlags.Syn, optionBytes: 16));
+        Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Host));
+        Assert.That(v.Output!.Value.TUser, Is.EqualTo((uint)vm.Vnic));
+        CheckAll();
+    }
+
+    [Test]
+    public void VmToVmOnTheSameNicIsHairpinned()
+    {
+        var a = T.Vms[0];
+        var b = T.Vms[2];
+        var v = FromVm(a, T.FromVmTcp(a, b.Ip, 33000, 80, TcpFlags.Syn, payload: 20));
+        Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Host));
+        Assert.That(v.Output!.Value.TUser, Is.EqualTo((uint)b.Vnic));
+        Assert.That(ReadMac(v.Output!.Value.Data), Is.EqualTo(b.Mac));
+        // the reply from b comes back through the session to a
+        var r = FromVm(b, T.FromVmTcp(b, a.Ip, 80, 33000, TcpFlags.Syn | TcpFlags.Ack));
+        Assert.That(r.SessionHit, Is.True);
+        Assert.That(r.Output!.Value.TUser, Is.EqualTo((uint)a.Vnic));
+        CheckAll();
+    }
+
+    [Test]
+    public void IngressAclDeniesUnlistedPorts()
+    {
+        var v = FromNet(T.FromRemoteTcp(T.Remotes[0], T.Vms[0], 50000, 443, TcpFlags.Syn));
+        Assert.That(v.Drop, Is.EqualTo(DropReason.AclDeny));
+        Assert.That(Stat(StatIndex.AclDeny), Is.EqualTo(1));
+        Assert.That(Stat(StatIndex.SessInserts), Is.EqualTo(0));
+        CheckAll();
+    }
+
+    [Test]
+    public void RepliesOfAnAllowedConnectionPassTheStatefulAcl()
+    {
+        var vm = T.Vms[0];
+        var remote = T.Remotes[0];
+        Assert.That(FromVm(vm, T.FromVmTcp(vm, remote.Ip, 40001, 443, TcpFlags.Syn)).Output?.Port, Is.EqualTo(NicBench.Net));
+        // SYN-ACK from port 443 would be denied by the ingress rules, but it belongs to the session
+        var reply = FromNet(T.FromRemoteTcp(remote, vm, 443, 40001, TcpFlags.Syn | TcpFlags.Ack));
+        Assert.That(reply.SessionHit, Is.True);
+        Assert.That(reply.Output?.Port, Is.EqualTo(NicBench.Host));
+        // a new inbound connection to the same port is still denied
+        Assert.That(FromNet(T.FromRemoteTcp(remote, vm, 443, 40002, TcpFlags.Syn)).Drop, Is.EqualTo(DropReason.AclDeny));
+        CheckAll();
+    }
+
+    [Test]
+    public void OverlappingAddressesInDifferentVpcsStayApart()
+    {
+        var vm3 = T.Vms[3]; // VPC 200, same IP as vNIC 0 in VPC 100
+        var v = FromVm(vm3, T.FromVmUdp(vm3, T.Remotes[2].Ip, 5000, 53));
+        Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Net));
+        var d = v.Output!.Value.Data;
+        Assert.That(d[14 + 20 + 8 + 4] << 16 | d[14 + 20 + 8 + 5] << 8 | d[14 + 20 + 8 + 6], Is.EqualTo(200), "VNI");
+        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(d.AsSpan(30)), Is.EqualTo(T.Remotes[2].Vtep));
+        // the same 5-tuple from VPC 100 is a different flow
+        var vm0 = T.Vms[0];
+        var w = FromVm(vm0, T.FromVmUdp(vm0, T.Remotes[0].Ip, 5000, 53));
+        Assert.That(w.SessionHit, Is.False);
+        Assert.That(Stat(StatIndex.SessInserts), Is.EqualTo(2));
+        CheckAll();
+    }
+
+    [Test]
+    public void RoutesPickTheLongestPrefix()
+    {
+        var vm = T.Vms[0];
+        Assert.That(FromVm(vm, T.FromVmTcp(vm, Ip("10.0.0.200"), 1000, 80, TcpFlags.Syn)).Drop, Is.EqualTo(DropReason.RouteDrop));
+        Assert.That(FromVm(vm, T.FromVmTcp(vm, Ip("10.0.0.50"), 1000, 80, TcpFlags.Syn)).Drop, Is.EqualTo(DropReason.NoMapping));
+        var inet = FromVm(vm, T.FromVmTcp(vm, Ip("8.8.8.8"), 1000, 443, TcpFlags.Syn));
+        Assert.That(inet.Output?.Port, Is.EqualTo(NicBench.Net));
+        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(inet.Output!.Value.Data.AsSpan(30)), Is.EqualTo(Topology.InternetVtep));
+        var vm3 = T.Vms[3];
+        Assert.That(FromVm(vm3, T.FromVmTcp(vm3, Ip("172.16.0.1"), 1000, 80, TcpFlags.Syn)).Drop, Is.EqualTo(DropReason.NoRoute));
+        CheckAll();
+    }
+
+    [Test]
+    public void IcmpEchoRepliesFollowTheSession()
+    {
+        var vm = T.Vms[0];
+        var remote = T.Remotes[1];
+        Assert.That(FromVm(vm, T.FromVmPing(vm, remote.Ip, 77, 1)).Output?.Port, Is.EqualTo(NicBench.Net));
+        var reply = Vxlan(Topology.NicMac, Topology.NextHopMac, remote.Vtep, Topology.Vtep, 100,
+            Ethernet(vm.Mac, remote.Mac, 0x0800, Ipv4(remote.Ip, vm.Ip, IpProto.Icmp, IcmpEcho(false, 77, 1, Payload(32)))));
+        var r = FromNet(reply);
+        Assert.That(r.SessionHit, Is.True);
+        Assert.That(r.Output?.Port, Is.EqualTo(NicBench.Host));
+        CheckAll();
+    }
+
+    [Test]
+    public void ArpIsAnsweredForTheGatewayAndKnownVms()
+    {
+        var vm = T.Vms[0];
+        var gw = FromVm(vm, T.ArpRequest(vm, vm.Gateway));
+        Assert.That(gw.Output?.Port, Is.EqualTo(NicBench.Host));
+        var d = gw.Output!.Value.Data;
+        Assert.That(d.Length, Is.EqualTo(60));
+        Assert.That(BinaryPrimitives.ReadUInt16BigEndian(d.AsSpan(20)), Is.EqualTo(2), "ARP reply opcode");
+        Assert.That(ReadMac(d.AsSpan(22)), Is.EqualTo(Topology.GatewayMac));
+        Assert.That(ReadMac(d), Is.EqualTo(vm.Mac));
+
+        Assert.That(ReadMac(FromVm(vm, T.ArpRequest(vm, T.Vms[2].Ip)).Output!.Value.Data.AsSpan(22)), Is.EqualTo(T.Vms[2].Mac));
+        Assert.That(ReadMac(FromVm(vm, T.ArpRequest(vm, T.Remotes[0].Ip)).Output!.Value.Data.AsSpan(22)), Is.EqualTo(T.Remotes[0].Mac));
+        Assert.That(FromVm(vm, T.ArpRequest(vm, Ip("10.0.0.99"))).Drop, Is.EqualTo(DropReason.ArpUnknown));
+        Assert.That(FromVm(vm, T.ArpRequest(vm, vm.Ip)).Drop, Is.EqualTo(DropReason.ArpIgnored));
+        Assert.That(Stat(StatIndex.ArpReplies), Is.EqualTo(3));
+        CheckAll();
+    }
+
+    [Test]
+    public void ExceptionsGoToTheHostWithTheirReason()
+    {
+        var vm = T.Vms[0];
+        var frag = Ethernet(Topology.GatewayMac, vm.Mac, 0x0800,
+            Ipv4(vm.Ip, T.Remotes[0].Ip, IpProto.Udp, Udp(1, 2, Payload(40)), flagsFrag: 0x2000));
+        var f = FromVm(vm, frag);
+        Assert.That(f.Exception, Is.EqualTo(ExceptionReason.Fragment));
+        Assert.That(f.Output!.Value.Data, Is.EqualTo(frag));
+        Assert.That(FromVm(vm, T.FromVmPing(vm, vm.Gateway, 1, 1)).Exception, Is.EqualTo(ExceptionReason.Gateway));
+        var underlayArp = Ethernet(0xFFFF_FFFF_FFFF, Topology.NextHopMac, 0x0806, Arp(1, Topology.NextHopMac, Ip("192.168.100.254"), 0, Topology.Vtep));
+        Assert.That(FromNet(underlayArp).Exception, Is.EqualTo(ExceptionReason.Underlay));
+        var notTunnel = Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, Ipv4(Ip("192.168.100.9"), Topology.Vtep, IpProto.Udp, Udp(1000, 53, Payload(8))));
+        Assert.That(FromNet(notTunnel).Exception, Is.EqualTo(ExceptionReason.Underlay));
+        CheckAll();
+    }
+
+    [Test]
+    public void SpoofedAndUnknownSendersAreDropped()
+    {
+        var vm = T.Vms[0];
+        var spoof = Ethernet(Topology.GatewayMac, vm.Mac, 0x0800, Ipv4(T.Vms[1].Ip, T.Remotes[0].Ip, IpProto.Udp, Udp(1, 2, Payload(4))));
+        Assert.That(FromVm(vm, spoof).Drop, Is.EqualTo(DropReason.Spoof));
+        Assert.That(One(NicBench.Host, T.FromVmUdp(vm, T.Remotes[0].Ip, 1, 2), B.TUser(Info.NVnic - 1)).Drop, Is.EqualTo(DropReason.BadVnic));
+        var toUnknownMac = Vxlan(Topology.NicMac, Topology.NextHopMac, T.Remotes[0].Vtep, Topology.Vtep, 100,
+            Ethernet(Mac("02:00:00:00:09:09"), T.Remotes[0].Mac, 0x0800, Ipv4(T.Remotes[0].Ip, vm.Ip, IpProto.Tcp, Tcp(1, 22, TcpFlags.Syn, default))));
+        Assert.That(FromNet(toUnknownMac).Drop, Is.EqualTo(DropReason.UnknownVnic));
+        CheckAll();
+    }
+
+    [Test]
+    public void VlanTaggedFramesFromVmsAreUntaggedOnDelivery()
+    {
+        var a = T.Vms[1];
+        var b = T.Vms[0];
+        var v = FromVm(a, T.FromVmTcp(a, b.Ip, 2000, 22, TcpFlags.Syn, payload: 8, vlan: 42));
+        Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Host));
+        Assert.That(BinaryPrimitives.ReadUInt16BigEndian(v.Output!.Value.Data.AsSpan(12)), Is.EqualTo(0x0800));
+        CheckAll();
+    }
+
+    [Test]
+    public void RstTearsTheSessionDown()
+    {
+        var vm = T.Vms[1];
+        var remote = T.Remotes[0];
+        FromVm(vm, T.FromVmTcp(vm, remote.Ip, 41000, 9000, TcpFlags.Syn));
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(1));
+        var rst = FromNet(T.FromRemoteTcp(remote, vm, 9000, 41000, TcpFlags.Rst));
+        Assert.That(rst.SessionHit, Is.True);
+        Assert.That(rst.Output?.Port, Is.EqualTo(NicBench.Host), "the RST itself is delivered");
+        Assert.That(Stat(StatIndex.SessClosed), Is.EqualTo(1));
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(0));
+        CheckAll();
+    }
+
+    [Test]
+    public void FinFinAgesOutAfterTheCloseTimeout()
+    {
+        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, Info.MtuMax, 1000, 3, 64));
+        var vm = T.Vms[1];
+        var remote = T.Remotes[0];
+        FromVm(vm, T.FromVmTcp(vm, remote.Ip, 42000, 9000, TcpFlags.Syn));
+        FromNet(T.FromRemoteTcp(remote, vm, 9000, 42000, TcpFlags.Syn | TcpFlags.Ack));
+        FromVm(vm, T.FromVmTcp(vm, remote.Ip, 42000, 9000, TcpFlags.Fin | TcpFlags.Ack));
+        FromNet(T.FromRemoteTcp(remote, vm, 9000, 42000, TcpFlags.Fin | TcpFlags.Ack));
+        B.Driver.ReadSession(0); // exercise read-back mid-life (not compared until settled)
+        B.Sim.Step(64 * 10);
+        B.SettleAging();
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(0));
+        Assert.That(Stat(StatIndex.SessAged), Is.EqualTo(1));
+        CheckAll();
+    }
+
+    [Test]
+    public void IdleSessionsAgeOutAndComeBackAsNewFlows()
+    {
+        // 64 ticks of idle timeout at 50 cycles per tick: long enough for the burst, short enough to wait out
+        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, Info.MtuMax, 64, 2, 50));
+        var vm = T.Vms[1];
+        for (int i = 0; i < 20; i++)
+            B.SendFromVm(vm.Vnic, T.FromVmUdp(vm, T.Remotes[i % 2].Ip, (ushort)(3000 + i), 53));
+        B.Drain();
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(20));
+        Assert.That(Stat(StatIndex.SessInserts), Is.EqualTo(20));
+        B.Sim.Step(50 * 70);
+        B.SettleAging();
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(0));
+        Assert.That(Stat(StatIndex.SessAged), Is.EqualTo(20));
+        B.Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 50);
+        var again = FromVm(vm, T.FromVmUdp(vm, T.Remotes[0].Ip, 3000, 53));
+        Assert.That(again.SessionHit, Is.False);
+        Assert.That(again.SlowPath, Is.True);
+        CheckAll();
+    }
+
+    [Test]
+    public void SessionReadBackMatchesTheModelEntryForEntry()
+    {
+        var vm = T.Vms[1];
+        for (int i = 0; i < 50; i++)
+            B.SendFromVm(vm.Vnic, T.FromVmTcp(vm, T.Remotes[i % 2].Ip, (ushort)(10000 + i), 443, TcpFlags.Syn, payload: i));
+        B.Drain();
+        // every slot of the 4K table; a random sample of the 64K one
+        var rnd = new Random(5);
+        B.CompareSessionTable(Config == SimConfig.W512
+            ? Enumerable.Range(0, 4000).Select(_ => rnd.Next(B.Params.SessCapacity)).ToArray()
+            : null);
+        CheckAll();
+    }
+}
