@@ -22,6 +22,7 @@ public static class NezhaApp
         var context = new CliContext(stdout, stderr, verbosity);
         root.Subcommands.Add(PcapCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
         foreach (Command c in PlaceholderCommands.Create(context))
             root.Subcommands.Add(c);
 

@@ -7,7 +7,6 @@ public static class PlaceholderCommands
 {
     public static IEnumerable<Command> Create(CliContext ctx)
     {
-        yield return Placeholder(ctx, "run", "Run the simulated card with generated traffic.");
         yield return Placeholder(ctx, "stats", "Show the counters of a card.");
         yield return Placeholder(ctx, "tap", "Bridge the simulated card to TAP devices.");
     }

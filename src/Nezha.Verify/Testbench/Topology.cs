@@ -25,7 +25,13 @@ public sealed class Topology
     public static readonly uint Vtep = Ip("192.168.100.1");
     public static readonly uint InternetVtep = Ip("192.168.100.254");
 
-    public LocalVm[] Vms { get; } =
+    /// <summary>This topology's addresses (the standard ones above unless built from a config).</summary>
+    public ulong Nic { get; init; } = NicMac;
+    public ulong NextHop { get; init; } = NextHopMac;
+    public ulong Gw { get; init; } = GatewayMac;
+    public uint LocalVtep { get; init; } = Vtep;
+
+    public LocalVm[] Vms { get; init; } =
     {
         new(0, 100, Mac("02:00:00:00:01:0a"), Ip("10.0.0.10"), Ip("10.0.0.1"), 0),
         new(1, 100, Mac("02:00:00:00:01:0b"), Ip("10.0.0.11"), Ip("10.0.0.1"), 1),
@@ -33,7 +39,7 @@ public sealed class Topology
         new(3, 200, Mac("02:00:00:00:02:0a"), Ip("10.0.0.10"), Ip("10.0.0.1"), 1),
     };
 
-    public RemoteVm[] Remotes { get; } =
+    public RemoteVm[] Remotes { get; init; } =
     {
         new(100, Mac("02:00:00:00:03:14"), Ip("10.0.0.20"), Ip("192.168.100.2")),
         new(100, Mac("02:00:00:00:03:15"), Ip("10.0.0.21"), Ip("192.168.100.3")),
@@ -43,6 +49,19 @@ public sealed class Topology
     public int IdleTimeout { get; init; } = 1000;
     public int CloseTimeout { get; init; } = 100;
     public int TickCycles { get; init; } = 1000;
+
+    /// <summary>The VMs and remote VMs of a configuration file (its traffic is generated from these).</summary>
+    public static Topology FromConfig(Nezha.Driver.Config.NicConfig c) => new()
+    {
+        Nic = c.Global.NicMac,
+        NextHop = c.Global.NextHopMac,
+        Gw = c.Global.GatewayMac,
+        LocalVtep = c.Global.VtepIp,
+        Vms = c.Vnics.Where(v => v.Entry.Enabled)
+                     .Select(v => new LocalVm(v.Id, v.Entry.Vni, v.Entry.Mac, v.Entry.Ip, v.Entry.GwIp, v.Entry.AclSet)).ToArray(),
+        Remotes = c.Mappings.Where(m => m.Valid && m.Vtep != c.Global.VtepIp)
+                            .Select(m => new RemoteVm(m.Vni, m.Mac, m.Ip, m.Vtep)).ToArray(),
+    };
 
     public void Program(NicDriver d, NicInfo info)
     {
@@ -76,21 +95,21 @@ public sealed class Topology
 
     /// <summary>A TCP segment from a local VM, addressed at L2 to the gateway as a routed guest would.</summary>
     public byte[] FromVmTcp(LocalVm vm, uint dst, ushort sport, ushort dport, byte flags, int payload = 0, ushort? vlan = null) =>
-        Ethernet(GatewayMac, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Tcp, Tcp(sport, dport, flags, Payload(payload))), vlan);
+        Ethernet(Gw, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Tcp, Tcp(sport, dport, flags, Payload(payload))), vlan);
 
     public byte[] FromVmUdp(LocalVm vm, uint dst, ushort sport, ushort dport, int payload = 0) =>
-        Ethernet(GatewayMac, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Udp, Udp(sport, dport, Payload(payload))));
+        Ethernet(Gw, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Udp, Udp(sport, dport, Payload(payload))));
 
     public byte[] FromVmPing(LocalVm vm, uint dst, ushort id, ushort seq, bool request = true) =>
-        Ethernet(GatewayMac, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Icmp, IcmpEcho(request, id, seq, Payload(32))));
+        Ethernet(Gw, vm.Mac, 0x0800, Ipv4(vm.Ip, dst, IpProto.Icmp, IcmpEcho(request, id, seq, Payload(32))));
 
     /// <summary>A TCP segment from a remote VM, VXLAN-encapsulated by its host towards this NIC.</summary>
     public byte[] FromRemoteTcp(RemoteVm r, LocalVm to, ushort sport, ushort dport, byte flags, int payload = 0) =>
-        Vxlan(NicMac, NextHopMac, r.Vtep, Vtep, r.Vni,
+        Vxlan(Nic, NextHop, r.Vtep, LocalVtep, r.Vni,
               Ethernet(to.Mac, r.Mac, 0x0800, Ipv4(r.Ip, to.Ip, IpProto.Tcp, Tcp(sport, dport, flags, Payload(payload)))));
 
     public byte[] FromRemoteGeneveTcp(RemoteVm r, LocalVm to, ushort sport, ushort dport, byte flags, int optionBytes = 8) =>
-        Geneve(NicMac, NextHopMac, r.Vtep, Vtep, r.Vni,
+        Geneve(Nic, NextHop, r.Vtep, LocalVtep, r.Vni,
                Ethernet(to.Mac, r.Mac, 0x0800, Ipv4(r.Ip, to.Ip, IpProto.Tcp, Tcp(sport, dport, flags, Payload(10)))),
                Payload(optionBytes, 3));
 

@@ -133,19 +133,19 @@ public sealed class TrafficGenerator
             {
                 // the local peer answers
                 var l4r = L4(f, f.PeerPort, f.VmPort, false);
-                var fr = Ethernet(Topology.GatewayMac, lp.Mac, 0x0800, Ipv4(lp.Ip, vm.Ip, f.Proto, l4r));
+                var fr = Ethernet(_t.Gw, lp.Mac, 0x0800, Ipv4(lp.Ip, vm.Ip, f.Proto, l4r));
                 return new(1, fr, (uint)lp.Vnic, "vm-local-reply");
             }
             var l4 = L4(f, f.VmPort, f.PeerPort, true);
             ushort? vlan = _rnd.Next(30) == 0 ? (ushort)_rnd.Next(1, 4095) : null;
-            var frame = Ethernet(Topology.GatewayMac, vm.Mac, 0x0800, Ipv4(vm.Ip, f.PeerIp, f.Proto, l4), vlan);
+            var frame = Ethernet(_t.Gw, vm.Mac, 0x0800, Ipv4(vm.Ip, f.PeerIp, f.Proto, l4), vlan);
             return new(1, frame, (uint)vm.Vnic, "from-vm");
         }
         var rem = f.Remote;
         var inner = Ethernet(vm.Mac, rem.Mac, 0x0800, Ipv4(rem.Ip, vm.Ip, f.Proto, L4(f, f.PeerPort, f.VmPort, false)));
         byte[] outer = _rnd.Next(5) == 0
-            ? Geneve(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, rem.Vni, inner, Payload(4 * _rnd.Next(0, 5), 9))
-            : Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, rem.Vni, inner, (ushort)_rnd.Next(49152, 65535));
+            ? Geneve(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, Payload(4 * _rnd.Next(0, 5), 9))
+            : Vxlan(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, (ushort)_rnd.Next(49152, 65535));
         return new(0, outer, 0, "from-remote");
     }
 
