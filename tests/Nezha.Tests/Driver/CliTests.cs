@@ -112,7 +112,27 @@ public class CliTests
         Assert.That(OneLine(stderr), Does.StartWith($"nezha: {junk}: not a pcap or pcapng file"));
     }
 
-    [TestCase("run")]
+    [Test]
+    public void RunChecksTheScenarioAgainstTheGoldenModel()
+    {
+        var (code, stdout, stderr) = Run("run", "--frames", "2000", "--seed", "3");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        Assert.That(stdout, Does.Contain("RTL and golden model agree on every frame and every counter."));
+        Assert.That(stdout, Does.Contain("learned in hardware"));
+    }
+
+    [Test]
+    public void RunRejectsABadConfigWithOneLine()
+    {
+        string bad = WriteFile("bad.json", "{ \"global\": { \"nicMac\": \"zz\" } }");
+        var (code, _, stderr) = Run("run", "--config", bad);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.EndWith("bad.json: global.nicMac: \"zz\" is not a MAC address"));
+        (code, _, stderr) = Run("run", "--frames", "0");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.Contain("--frames"));
+    }
+
     [TestCase("stats")]
     [TestCase("tap")]
     public void PlaceholdersSaySo(string command)
