@@ -85,7 +85,7 @@ TEST_ARGS     ?=
 APT_TOOLS := verilator:verilator yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack:fpga-icestorm \
              g++:g++ make:make python3:python3
 
-.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check build test run bench wave coverage \
+.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report build test run bench wave coverage \
         clean help FORCE
 
 all: sim build
@@ -191,13 +191,20 @@ lint-%:
 	@$(VERILATOR) --lint-only -Wall --timescale 1ns/1ps --top-module nezha_core $(VINC) $(GPARAMS_$*) $(CORE_SRC)
 
 SYNTH_SRCS = $(CORE_SRC) $(filter-out $(CORE_SRC) rtl/nezha_core.v,$(wildcard rtl/*.v))
-synth-check:
+# synthesis reruns only when the RTL or the w8 parameters change (it takes several minutes)
+synth-check: $(BUILD)/synth/nezha_w8_stat.txt
+	@$(MAKE) synth-report
+
+$(BUILD)/synth/nezha_w8_stat.txt: $(SYNTH_SRCS) $(wildcard rtl/*.vh) docs/datapath-spec.md
 	$(CHECK_PARAMS)
 	@mkdir -p $(BUILD)/synth
 	@echo "  SYNTH   w8 (iCE40), log in $(BUILD)/synth/nezha_w8.log"
 	@$(YOSYS) -q -l $(BUILD)/synth/nezha_w8.log -p "read_verilog -Irtl $(SYNTH_SRCS); \
-	  chparam $(CHPARAM_w8) nezha_core; synth_ice40 -top nezha_core -json $(BUILD)/synth/nezha_w8.json; \
-	  tee -q -o $(BUILD)/synth/nezha_w8_stat.txt stat" || { tail -20 $(BUILD)/synth/nezha_w8.log; exit 1; }
+	  chparam $(CHPARAM_w8) nezha_core; synth_ice40 -top nezha_core; \
+	  tee -q -o $@.tmp stat" || { tail -20 $(BUILD)/synth/nezha_w8.log; exit 1; }
+	@mv -f $@.tmp $@
+
+synth-report: $(BUILD)/synth/nezha_w8_stat.txt
 	@grep -E 'Number of cells|SB_LUT4|SB_CARRY|SB_DFF|SB_RAM40_4K' $(BUILD)/synth/nezha_w8_stat.txt | sed 's/^ */  /'
 	@grep -q SB_RAM40_4K $(BUILD)/synth/nezha_w8_stat.txt || echo "  SB_RAM40_4K 0"
 	@awk '$$1=="SB_LUT4"{l=$$2} $$1=="SB_RAM40_4K"{r=$$2} END{printf "  HX8K (7680 LCs, 32 BRAM): LUT4 %d%%, BRAM %d%%; UP5K (5280 LCs, 30 BRAM): LUT4 %d%%, BRAM %d%%\n", \
@@ -213,6 +220,7 @@ test:
 	@$(MAKE) lint
 	@$(MAKE) sim
 	@$(MAKE) build
+	@$(MAKE) synth-check
 	@rm -rf $(TEST_RESULTS)
 	$(DOTNET) test $(TEST_PROJECT) -c Release --no-build --logger trx --results-directory $(TEST_RESULTS) $(TEST_ARGS)
 

@@ -131,6 +131,10 @@ internal static class DatapathBench
         n.Driver.Configure(g);
         var vm = n.T.Vms[1];
         int capacity = n.Info.SessBuckets * n.Info.SessWays * 2;
+        // Random port pairs: CRC is linear, so sequential ports would land on a regular lattice of buckets
+        // and measure the lattice, not the table.
+        var rnd = new Random(1234);
+        var used = new HashSet<uint>();
         int i = 0;
         while (true)
         {
@@ -138,8 +142,10 @@ internal static class DatapathBench
             int batch = occupancy < (ulong)(capacity * 0.8) ? 128 : 1;
             for (int k = 0; k < batch; k++, i++)
             {
-                uint dst = 0x0A000000u | (uint)(20 + (i & 1));
-                n.Sim.Push(1, n.T.FromVmUdp(vm, dst, (ushort)(1024 + i % 60000), (ushort)(1 + i / 60000)), (uint)vm.Vnic);
+                uint ports;
+                do ports = (uint)rnd.Next() | (uint)rnd.Next(2) << 31; while (!used.Add(ports));
+                uint dst = n.T.Remotes[i & 1].Ip;
+                n.Sim.Push(1, n.T.FromVmUdp(vm, dst, (ushort)(ports >> 16), (ushort)ports), (uint)vm.Vnic);
             }
             n.Sim.RunUntilIdle();
             n.DrainOutputs();
