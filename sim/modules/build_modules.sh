@@ -6,6 +6,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/mod
 lib=$root/build/sim/libnezha_modules.so
 mkdir -p "$out" "$root/build/sim"
+# one build at a time: a second make (another shell, an IDE) would delete directories under the first
+exec 9>"$out/.lock"
+flock 9
 vflags="-O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Wno-lint -Wno-style -CFLAGS -fPIC -CFLAGS -O2"
 objs=()
 newest_rtl=$(ls -t "$root"/rtl/*.v "$root"/rtl/*.vh "$0" "$(dirname "$0")"/*.txt "$(dirname "$0")"/*.py "$(dirname "$0")"/*.cpp "$(dirname "$0")"/*.h | head -1)
