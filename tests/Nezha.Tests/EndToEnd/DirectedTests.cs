@@ -274,6 +274,25 @@ public class DirectedTests : BenchFixture
         CheckAll();
     }
 
+    [TestCase(1)]
+    [TestCase(8)]
+    [TestCase(40)]
+    public void SlowPathCostFollowsTheDocumentedFormula(int rules)
+    {
+        // datapath-spec 4.6 "Slow-path cost": MAPPED remote route, allowing egress rule last of n, free way:
+        // 7 + (n - 1 + 2) + 3 = n + 11 cycles
+        var vm = T.Vms[1];
+        for (int i = 0; i < rules - 1; i++)
+            B.Driver.WriteAclRule(vm.AclSet, i, new AclRule(true, AclDirection.Egress, false, IpProto.Udp, 0, 0, 0, 0, 1, 1, 1, 1));
+        B.Driver.WriteAclRule(vm.AclSet, rules - 1, new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535));
+        B.Driver.SetAclCount(vm.AclSet, rules);
+        ulong before = B.Driver.ReadVnicCounters(vm.Vnic).SlowCycles;
+        var v = FromVm(vm, T.FromVmTcp(vm, T.Remotes[0].Ip, 45000, 443, TcpFlags.Syn));
+        Assert.That(v.SlowPath, Is.True);
+        Assert.That(B.Driver.ReadVnicCounters(vm.Vnic).SlowCycles - before, Is.EqualTo((ulong)(rules + 11)));
+        CheckAll();
+    }
+
     [Test]
     public void SessionReadBackMatchesTheModelEntryForEntry()
     {
