@@ -121,7 +121,7 @@ public static class FrameBuilder
         v[0] = flags;
         v[4] = (byte)(vni >> 16); v[5] = (byte)(vni >> 8); v[6] = (byte)vni;
         inner.CopyTo(v.AsSpan(8));
-        return Ethernet(outerDst, outerSrc, 0x0800, Ipv4(srcVtep, dstVtep, IpProto.Udp, UdpNoChecksum(srcPort, 4789, v)));
+        return Ethernet(outerDst, outerSrc, 0x0800, Ipv4(srcVtep, dstVtep, IpProto.Udp, Udp(srcPort, 4789, v)));
     }
 
     /// <summary>Geneve encapsulation with <paramref name="options"/> (a multiple of 4 bytes) of an Ethernet frame.</summary>
@@ -136,13 +136,7 @@ public static class FrameBuilder
         g[4] = (byte)(vni >> 16); g[5] = (byte)(vni >> 8); g[6] = (byte)vni;
         options.CopyTo(g.AsSpan(8));
         inner.CopyTo(g.AsSpan(8 + options.Length));
-        return Ethernet(outerDst, outerSrc, 0x0800, Ipv4(srcVtep, dstVtep, IpProto.Udp, UdpNoChecksum(50001, 6081, g)));
-    }
-
-    private static byte[] UdpNoChecksum(ushort sport, ushort dport, ReadOnlySpan<byte> payload)
-    {
-        var u = Udp(sport, dport, payload);
-        return u; // checksum 0: allowed for UDP over IPv4 tunnels; Ipv4() fills a real one when proto is UDP
+        return Ethernet(outerDst, outerSrc, 0x0800, Ipv4(srcVtep, dstVtep, IpProto.Udp, Udp(50001, 6081, g)));
     }
 
     /// <summary>Ones' complement checksum of <paramref name="data"/> (the value to store in the checksum field).</summary>

@@ -49,8 +49,9 @@ public class TableFullTests : BenchFixture
         Assert.That(B.Stat(StatIndex.SessHits) - hitsBefore, Is.EqualTo((ulong)resend), "early flows survived the full table");
         TestContext.Out.WriteLine($"capacity {capacity}, load factor at first insert failure ~{loadAtFirstFailure:P1}, " +
                                   $"kicks {B.Stat(StatIndex.SessKicks)}, failures {B.Stat(StatIndex.SessInsertFail)}");
-        // tiny tables with 2 ways and 4 kicks fill less densely than the 8-way datacenter tables
-        Assert.That(loadAtFirstFailure, Is.GreaterThan(Config == SimConfig.W8 ? 0.5 : 0.9));
+        // the 64-entry, 2-way w8 table fills less densely than the 8-way tables (92% with this seed; 75-90% over
+        // other seeds in the session-table bench); the 4K-entry w64 table reaches about 98%
+        Assert.That(loadAtFirstFailure, Is.GreaterThan(Config == SimConfig.W8 ? 0.75 : 0.95));
         CheckAll();
         if (Config == SimConfig.W8) B.CompareSessionTable();
         B.AssertClean();
