@@ -7,8 +7,8 @@
 #   make sim-trace    build/sim/libnezha_sim_trace.so (FST waveforms; same ABI)
 #   make sim-cov      build/sim/libnezha_sim_cov.so (Verilator coverage; same ABI)
 #   make wave TEST=x  trace flavour + the NUnit test(s) matching x -> build/waves/x.fst
-#   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/coverage.info
-#   make lint | synth-check | regs | regs-check | build | bench | clean
+#   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/{summary.txt,html/}
+#   make lint | synth-check | regs | regs-check | build | bench | bench-nezha | clean
 #
 # CORE_SRC selects the top-level file (default rtl/nezha_core.v); other modules are found in rtl/.
 # Parallelism is capped at two jobs (the build machines are small and shared).
@@ -54,7 +54,8 @@ VFLAGS_COMMON := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal
                  --top-module nezha_core -CFLAGS -fPIC
 VFLAGS_fast  :=
 VFLAGS_trace := --trace-fst
-VFLAGS_cov   ?= --coverage
+# coverage: line (with branch arms) and toggle points; 'user' adds nothing here (no cover properties)
+VFLAGS_cov   ?= --coverage-line --coverage-toggle
 DEFS_fast    := -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=0
 DEFS_trace   := -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_COVERAGE=0
 DEFS_cov     := -DVM_TRACE=0 -DVM_TRACE_FST=0 -DVM_COVERAGE=1
@@ -71,6 +72,13 @@ OPT_GLOBAL   ?= -O2
 SIM_CXXFLAGS ?= -O2
 CXX          ?= g++
 SUBMAKE_OPTS  = OPT_FAST="$(OPT_FAST)" OPT_SLOW="$(OPT_SLOW)" OPT_GLOBAL="$(OPT_GLOBAL)"
+# The coverage flavour's one-time code registers ~25k coverage points per configuration in a few huge
+# functions that take g++ minutes each at -O1 and seconds at -O0; the per-cycle code keeps OPT_FAST.
+OPT_FAST_cov ?= $(OPT_FAST)
+OPT_SLOW_cov ?= -O0
+SUBMAKE_OPTS_fast  = $(SUBMAKE_OPTS)
+SUBMAKE_OPTS_trace = $(SUBMAKE_OPTS)
+SUBMAKE_OPTS_cov   = OPT_FAST="$(OPT_FAST_cov)" OPT_SLOW="$(OPT_SLOW_cov)" OPT_GLOBAL="$(OPT_GLOBAL)"
 
 # ---- .NET -------------------------------------------------------------------------------------------
 CSPROJS := driver/Nezha.Driver/Nezha.Driver.csproj src/Nezha.Verify/Nezha.Verify.csproj \
@@ -83,9 +91,9 @@ TEST_ARGS     ?=
 
 # tool -> Debian package
 APT_TOOLS := verilator:verilator yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack:fpga-icestorm \
-             g++:g++ make:make python3:python3
+             g++:g++ make:make python3:python3 ip:iproute2 ping:iputils-ping tshark:tshark
 
-.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report build test run bench wave coverage \
+.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report build test run bench bench-nezha wave coverage \
         clean help FORCE
 
 all: sim build
@@ -137,12 +145,12 @@ define FLAVOUR_RULES
 $(SIMDIR)/$(1)/flags.stamp: FORCE
 	$(CHECK_PARAMS)
 	@mkdir -p $$(@D)
-	@echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS)' \
-	  | cmp -s - $$@ || echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS)' > $$@
+	@echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' \
+	  | cmp -s - $$@ || echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' > $$@
 
 # Verilator runtime, compiled once per flavour (in the w8 directory, with that flavour's defines)
 $(SIMDIR)/$(1)/w8/nz_rt.a: $(SIMDIR)/$(1)/w8/Vnz_w8.mk sim/rt.mk
-	@$(MAKE) -C $$(@D) -f Vnz_w8.mk -f $(CURDIR)/sim/rt.mk nz_rt.a $(SUBMAKE_OPTS) >$$(@D)/rt.log 2>&1 \
+	@$(MAKE) -C $$(@D) -f Vnz_w8.mk -f $(CURDIR)/sim/rt.mk nz_rt.a $(SUBMAKE_OPTS_$(1)) >$$(@D)/rt.log 2>&1 \
 	  || { cat $$(@D)/rt.log; exit 1; }
 	@touch $$@
 
@@ -174,7 +182,7 @@ $(SIMDIR)/$(1)/$(2)/Vnz_$(2).mk: $(RTL_DEPS) $(SIMDIR)/$(1)/flags.stamp sim/verd
 
 $(SIMDIR)/$(1)/$(2)/Vnz_$(2)__ALL.a: $(SIMDIR)/$(1)/$(2)/Vnz_$(2).mk
 	@echo "  CXX     $(1)/$(2) model"
-	@$(MAKE) -C $$(@D) -f Vnz_$(2).mk Vnz_$(2)__ALL.a $(SUBMAKE_OPTS) >$$(@D)/build.log 2>&1 \
+	@$(MAKE) -C $$(@D) -f Vnz_$(2).mk Vnz_$(2)__ALL.a $(SUBMAKE_OPTS_$(1)) >$$(@D)/build.log 2>&1 \
 	  || { cat $$(@D)/build.log; exit 1; }
 	@touch $$@
 endef
@@ -241,26 +249,58 @@ bench:
 	@$(MAKE) build
 	$(DOTNET) run --project bench/Nezha.Bench -c Release --no-build
 
+# the Nezha cluster measurements (docs/cluster.md): bench/results/nezha.json and nezha.png
+bench-nezha:
+	@$(MAKE) deps
+	@$(MAKE) sim
+	@$(MAKE) build
+	nice -n 5 $(DOTNET) run --project bench/Nezha.Bench -c Release --no-build -- nezha $(BENCH_ARGS)
+
 wave:
 	@test -n "$(TEST)" || { echo "usage: make wave TEST=<test name or part of it>"; exit 2; }
 	@$(MAKE) deps
 	@$(MAKE) sim-trace
 	@$(MAKE) build
-	@mkdir -p $(BUILD)/waves
-	@NEZHA_TRACE=$(CURDIR)/$(BUILD)/waves/$(TEST).fst $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
+	@mkdir -p $(BUILD)/waves && rm -f $(BUILD)/waves/$(TEST).fst $(BUILD)/waves/$(TEST).*.fst
+	@NEZHA_TRACE=$(abspath $(BUILD)/waves/$(TEST).fst) $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
 	  --filter "FullyQualifiedName~$(TEST)" $(TEST_ARGS); rc=$$?; \
-	ls -l $(BUILD)/waves/$(TEST)*.fst 2>/dev/null || echo "no waveform written (no SimNic created?)"; exit $$rc
+	ls -l $(BUILD)/waves/$(TEST).fst $(BUILD)/waves/$(TEST).*.fst 2>/dev/null || echo "no waveform written (no SimNic created?)"; exit $$rc
+
+# Coverage (docs/coverage.md): every SimNic of the run writes one .dat into $(COV_DIR)/runs when destroyed;
+# they are merged into merged.dat (runs/ is then deleted unless COV_KEEP_RUNS=1), summarised per module by
+# tools/coverage_summary.py (summary.txt) and turned into two lcov reports, html/line and html/toggle.
+# Failing tests still give a report; the target then exits with the tests' status.
+COV_DIR        = $(BUILD)/coverage
+COV_APT_TOOLS := genhtml:lcov
+COV_KEEP_RUNS ?= 0
+VERILATOR_COVERAGE ?= verilator_coverage
+GENHTML       ?= genhtml
 
 coverage:
-	@$(MAKE) deps
-	@$(MAKE) sim-cov
+	@$(MAKE) deps APT_TOOLS="$(APT_TOOLS) $(COV_APT_TOOLS)"
+	@$(MAKE) sim-cov sim-modules
 	@$(MAKE) build
-	@rm -rf $(BUILD)/coverage && mkdir -p $(BUILD)/coverage
-	-NEZHA_COVERAGE=$(CURDIR)/$(BUILD)/coverage $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
-	  $(if $(TEST),--filter "FullyQualifiedName~$(TEST)") $(TEST_ARGS)
-	verilator_coverage --write-info $(BUILD)/coverage/coverage.info $(BUILD)/coverage/*.dat
-	@if command -v genhtml >/dev/null 2>&1; then genhtml -q -o $(BUILD)/coverage/html $(BUILD)/coverage/coverage.info \
-	  && echo "  HTML    $(BUILD)/coverage/html/index.html"; fi
+	@rm -rf $(COV_DIR) && mkdir -p $(COV_DIR)/runs
+	@echo "  TEST    coverage flavour$(if $(TEST), (tests matching $(TEST))), data in $(COV_DIR)/runs"
+	@t0=$$(date +%s); \
+	  NEZHA_COVERAGE=$(abspath $(COV_DIR)/runs) $(DOTNET) test $(TEST_PROJECT) -c Release --no-build \
+	    --logger trx --results-directory $(abspath $(COV_DIR)/test-results) \
+	    $(if $(TEST),--filter "FullyQualifiedName~$(TEST)") $(TEST_ARGS); \
+	  echo $$? > $(COV_DIR)/test.rc; echo "  tests took $$(( $$(date +%s) - t0 )) s"
+	@n=$$(ls $(COV_DIR)/runs | grep -c '\.dat$$'); \
+	  [ "$$n" -gt 0 ] || { echo "coverage: no .dat file written in $(COV_DIR)/runs (did any test create a SimNic?)"; exit 1; }; \
+	  echo "  MERGE   $$n files -> $(COV_DIR)/merged.dat"; \
+	  $(VERILATOR_COVERAGE) --write $(COV_DIR)/merged.dat $(COV_DIR)/runs/*.dat
+	@[ "$(COV_KEEP_RUNS)" = 1 ] || rm -rf $(COV_DIR)/runs
+	@$(PYTHON) tools/coverage_summary.py $(COV_DIR)/merged.dat -o $(COV_DIR)/summary.txt --split-dir $(COV_DIR) \
+	  --toggle-info $(COV_DIR)/toggle.info --html-index $(COV_DIR)/html/index.html --report line --report toggle
+	@$(VERILATOR_COVERAGE) --write-info $(COV_DIR)/line.info $(COV_DIR)/line.dat
+	@$(GENHTML) -q --branch-coverage --title "Nezha line coverage" -o $(COV_DIR)/html/line $(COV_DIR)/line.info
+	@$(GENHTML) -q --branch-coverage --title "Nezha toggle coverage (branches = signal bits)" \
+	  -o $(COV_DIR)/html/toggle $(COV_DIR)/toggle.info
+	@echo "  SUMMARY $(COV_DIR)/summary.txt"
+	@echo "  HTML    $(COV_DIR)/html/index.html (line/, toggle/)"
+	@rc=$$(cat $(COV_DIR)/test.rc); [ "$$rc" = 0 ] || echo "coverage: the tests failed (exit $$rc), see $(COV_DIR)/test-results"; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(foreach p,$(CSPROJS),$(dir $(p))bin $(dir $(p))obj)

@@ -4,10 +4,14 @@
 // frame while the editor is still busy with earlier frames.
 //   kind 0: no header (drop, exception)        cmd_hdr_len 0
 //   kind 1: DELIVER Ethernet header            cmd_hdr_len 14: dst = mac_a, src = cfg_gw_mac, 0x0800
-//   kind 2: ENCAP VXLAN header (encap_builder) cmd_hdr_len 64: vtep = ip_a, inner dst = mac_a,
-//                                              inner src = mac_b, vni, UDP source port sport, plen
+//   kind 2: ENCAP header (encap_builder)       cmd_hdr_len from encap_builder (64): vtep = ip_a,
+//                                              inner dst = mac_a, inner src = mac_b, vni, UDP source
+//                                              port sport, plen; tunnel VXLAN (geneve 0) or Geneve (1)
 //   kind 3: ARP reply (arp_reply_builder)      cmd_hdr_len 60: answer = mac_a, SHA = mac_b, TPA = ip_a,
 //                                              SPA = ip_b
+//   kind 4: Nezha context packet               cmd_hdr_len 88: as kind 2 with Geneve and the context option
+//           (encap_builder, ctx_en)            {0xFF4E0105, cx_w0 = KIND FLAGS VNIC VERSION, cx_be = BE_ID,
+//                                              cx_vtep = VTEP, cx_mac = MAC, cx_act = ACT, 0}
 // The configuration MACs / VTEP IP are the live register values when the editor takes the command.
 // Latency: load -> cmd_valid next cycle.
 module edit_cmd_slot #(
@@ -25,29 +29,42 @@ module edit_cmd_slot #(
     input  wire              ld_dest,
     input  wire [USER_W-1:0] ld_user,
     input  wire [15:0]       ld_strip,
-    input  wire [1:0]        ld_kind,
+    input  wire [2:0]        ld_kind,
     input  wire [47:0]       ld_mac_a,
     input  wire [47:0]       ld_mac_b,
     input  wire [31:0]       ld_ip_a,
     input  wire [31:0]       ld_ip_b,
     input  wire [23:0]       ld_vni,
+    input  wire              ld_geneve,
     input  wire [15:0]       ld_sport,
     input  wire [15:0]       ld_plen,
+    input  wire [31:0]       ld_cx_w0,
+    input  wire [31:0]       ld_cx_be,
+    input  wire [31:0]       ld_cx_vtep,
+    input  wire [47:0]       ld_cx_mac,
+    input  wire [7:0]        ld_cx_act,
     output reg               cmd_valid,
     input  wire              cmd_ready,
     output reg               cmd_drop,
     output reg               cmd_dest,
     output reg  [USER_W-1:0] cmd_user,
     output reg  [6:0]        cmd_hdr_len,
-    output reg  [511:0]      cmd_hdr,
+    output reg  [767:0]      cmd_hdr,
     output reg  [15:0]       cmd_strip
 );
-    localparam [1:0] K_NONE = 2'd0, K_DELIVER = 2'd1, K_ENCAP = 2'd2, K_ARP = 2'd3;
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_types.vh"
+    /* verilator lint_on UNUSEDPARAM */
+    localparam [2:0] K_NONE = 3'd0, K_DELIVER = 3'd1, K_ENCAP = 3'd2, K_ARP = 3'd3, K_CTX = 3'd4;
 
-    reg [1:0]  kind;
+    reg [2:0]  kind;
+    reg [31:0] cx_w0, cx_be, cx_vtep;
+    reg [47:0] cx_mac;
+    reg [7:0]  cx_act;
     reg [47:0] mac_a, mac_b;
     reg [31:0] ip_a, ip_b;
     reg [23:0] vni;
+    reg        geneve;
     reg [15:0] sport, plen;
 
     assign free = !cmd_valid || cmd_ready;
@@ -65,8 +82,14 @@ module edit_cmd_slot #(
             ip_a      <= 32'd0;
             ip_b      <= 32'd0;
             vni       <= 24'd0;
+            geneve    <= 1'b0;
             sport     <= 16'd0;
             plen      <= 16'd0;
+            cx_w0     <= 32'd0;
+            cx_be     <= 32'd0;
+            cx_vtep   <= 32'd0;
+            cx_mac    <= 48'd0;
+            cx_act    <= 8'd0;
         end else if (load) begin
             cmd_valid <= 1'b1;
             cmd_drop  <= ld_drop;
@@ -79,14 +102,22 @@ module edit_cmd_slot #(
             ip_a      <= ld_ip_a;
             ip_b      <= ld_ip_b;
             vni       <= ld_vni;
+            geneve    <= ld_geneve;
             sport     <= ld_sport;
             plen      <= ld_plen;
+            cx_w0     <= ld_cx_w0;
+            cx_be     <= ld_cx_be;
+            cx_vtep   <= ld_cx_vtep;
+            cx_mac    <= ld_cx_mac;
+            cx_act    <= ld_cx_act;
         end else if (cmd_ready) begin
             cmd_valid <= 1'b0;
         end
     end
 
-    wire [511:0] encap_hdr, arp_hdr;
+    wire [767:0] encap_hdr;
+    wire [511:0] arp_hdr;
+    wire [6:0]   encap_len;
 
     encap_builder u_encap (
         .nh_mac     (cfg_nh_mac),
@@ -95,9 +126,13 @@ module edit_cmd_slot #(
         .dst_ip     (ip_a),
         .udp_sport  (sport),
         .vni        (vni),
+        .geneve     (geneve),
+        .ctx_en     (kind == K_CTX),
+        .ctx_opt    ({NZ_CTX_OPT_HDR, cx_w0, cx_be, cx_vtep, cx_mac, cx_act, 8'd0}),
         .in_dst_mac (mac_a),
         .in_src_mac (mac_b),
         .pay_len    (plen),
+        .hdr_len    (encap_len),
         .hdr        (encap_hdr)
     );
 
@@ -111,21 +146,22 @@ module edit_cmd_slot #(
 
     // DELIVER header, wire order -> byte lanes.
     wire [111:0] dl_be = {mac_a, cfg_gw_mac, 16'h0800};
-    wire [511:0] deliver_hdr;
+    wire [767:0] deliver_hdr;
     genvar i;
     generate
         for (i = 0; i < 14; i = i + 1) begin : g_dl
             assign deliver_hdr[8*i +: 8] = dl_be[111 - 8*i -: 8];
         end
     endgenerate
-    assign deliver_hdr[511:112] = 400'd0;
+    assign deliver_hdr[767:112] = 656'd0;
 
     always @* begin
         case (kind)
             K_DELIVER: begin cmd_hdr_len = 7'd14; cmd_hdr = deliver_hdr; end
-            K_ENCAP:   begin cmd_hdr_len = 7'd64; cmd_hdr = encap_hdr;   end
-            K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = arp_hdr;     end
-            default:   begin cmd_hdr_len = 7'd0;  cmd_hdr = 512'd0;      end
+            K_ENCAP,
+            K_CTX:     begin cmd_hdr_len = encap_len; cmd_hdr = encap_hdr; end
+            K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = {256'd0, arp_hdr}; end
+            default:   begin cmd_hdr_len = 7'd0;  cmd_hdr = 768'd0;      end
         endcase
     end
 endmodule

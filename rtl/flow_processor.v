@@ -15,13 +15,36 @@
 //      parser drop, ARP responder, SPOOF, FRAGMENT, GATEWAY, L4 drop; net: parser drop/exception,
 //      UNKNOWN_VNIC, L4 drop);
 //   3. session stage (session_table): hit -> counters/TCP state update (RST: delete), act; miss -> slow
-//      path (route LPM, mapping, egress/ingress ACL, insert) and forward;
+//      path (route LPM, mapping, egress/ingress ACL, insert) and forward. An ENCAP action carries its
+//      tunnel in the action type (ENCAP = VXLAN, ENCAP_GENEVE): from the GENEVE bit of the VTEP route or
+//      of the remote mapping, and for the reverse action of a net-port miss from the tunnel the frame
+//      arrived in (p_geneve);
 //   4. one edit command to the editor of the input the frame came from (c0 = net input, c1 = host
 //      input), held in an edit_cmd_slot so that the next frame can start while the editor is busy;
 //   5. one ev_* (stats) and one mon_* event per frame, registered, in the cycle after retirement.
 // Session table hazard: the lookup of a frame is issued at its hand-off (or later), i.e. at the earliest
 // in the retire cycle of the frame before it, whose table writes are all done by then: the update /
 // delete of a hit is issued in its lk_done cycle (op_ready is high there), an insert ends with ins_done.
+// Offload (docs/nezha-offload.md; "where the offload decisions happen"):
+//   * hand-off (pre-session checks, net port): context packets from the parser (p_ctx): PROBE -> answer
+//     (PROBE_REPLY, retire H+1 like an ARP reply); PROBE_REPLY -> liveness refresh, discard; REQUEST ->
+//     FE copy lookup (lowest vNIC with MODE = FE, BE_VTEP = outer source, BE_VNIC) and its version / VNI
+//     / spoof checks, then straight into the slow path without a session lookup (route request or ACL
+//     scan issued at the hand-off); VERDICT -> identity checks (MODE = BE, sender in the group, BE_ID,
+//     version, VNI), then the session stage with the attributed vNIC v.
+//   * lk_done of a miss: a BE-mode vNIC's frame is REDIRECTed to the FE chosen by fe_select from the
+//     lookup's hash in that same cycle (retire H+LL+1, like a hit: the redirect costs what a hit costs);
+//     with no alive FE it falls back to the slow path (NZ_FALLBACK). A VERDICT miss inserts the context's
+//     actions (S_INS_*: SLOW = INS), a hairpin VERDICT (egress to VTEP_IP) first scans the local target's
+//     ingress ACL (S_ACL2).
+//   * FE: the slow path ends with the VERDICT (no insert): SLOW as below without INS.
+//   * vNICs with MODE = FE are never a frame's vNIC (ven = vnic_en & ~FE).
+//   * probe rounds (round_due from fe_group_table, pg_ready from probe_gen): taken in S_IDLE once both
+//     stages are empty (no descriptor is accepted while one waits), one cycle (S_ROUND): lv_round starts
+//     the expiry and probe_gen; a monitor record with mon_probe = 1 and mon_tick = round_tick.
+//   * liveness refresh (lv_refresh, lv_addr, lv_tick) with the events of an accepted VERDICT or a
+//     PROBE_REPLY: registered in the cycle after retirement, so the table has it before the next frame's
+//     lookup completes (H+LL at the earliest).
 // Between frames: session read-back requests (sess_rb_*: no descriptor is accepted while one waits; it is
 // served once both stages are empty), then sweep steps (sweep_allow) when no descriptor waits and both
 // stages are empty; after 16 consecutive accepted frames without a sweep opportunity one step is forced:
@@ -79,10 +102,12 @@ module flow_processor #(
     parameter MAX_KICKS = 8,
     parameter ACL_SETS  = 4,
     parameter ACL_RULES = 256,
+    parameter N_GROUPS  = 4,
     // derived: do not override
     parameter N_VNIC    = 1 << VNIC_W,
     parameter LOC_W     = 1 + SESS_LOG2 + $clog2(SESS_WAYS),
-    parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES)
+    parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES),
+    parameter GRP_W     = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS)
 ) (
     input  wire                     clk,
     input  wire                     rst,
@@ -110,7 +135,7 @@ module flow_processor #(
     output wire                     c0_dest,
     output wire [USER_W-1:0]        c0_user,
     output wire [6:0]               c0_hdr_len,
-    output wire [511:0]             c0_hdr,
+    output wire [767:0]             c0_hdr,
     output wire [15:0]              c0_strip,
     output wire                     c1_valid,
     input  wire                     c1_ready,
@@ -118,7 +143,7 @@ module flow_processor #(
     output wire                     c1_dest,
     output wire [USER_W-1:0]        c1_user,
     output wire [6:0]               c1_hdr_len,
-    output wire [511:0]             c1_hdr,
+    output wire [767:0]             c1_hdr,
     output wire [15:0]              c1_strip,
     // configuration
     input  wire [47:0]              cfg_nic_mac,
@@ -135,6 +160,24 @@ module flow_processor #(
     input  wire [N_VNIC*32-1:0]     vnic_ip,
     input  wire [N_VNIC*32-1:0]     vnic_gw,
     input  wire [N_VNIC*8-1:0]      vnic_acl,
+    // offload entries and FE groups (docs/nezha-offload.md)
+    input  wire [N_VNIC*2-1:0]      ol_mode,
+    input  wire [N_VNIC*GRP_W-1:0]  ol_group,
+    input  wire [N_VNIC*8-1:0]      ol_version,
+    input  wire [N_VNIC*8-1:0]      ol_be_vnic,
+    input  wire [N_VNIC*32-1:0]     ol_be_vtep,
+    input  wire [N_GROUPS*3-1:0]    fg_count,
+    input  wire [N_GROUPS*128-1:0]  fg_vtep,
+    input  wire [N_GROUPS*4-1:0]    fg_alive,
+    // liveness: refresh by source address, probe rounds
+    output reg                      lv_refresh,
+    output reg  [31:0]              lv_addr,
+    output reg  [15:0]              lv_tick,
+    input  wire                     round_due,
+    input  wire [15:0]              round_tick,
+    input  wire                     pg_ready,
+    output reg                      lv_round,
+    output reg  [15:0]              lv_round_tick,
     // route LPM (answers exactly 2 cycles after the request)
     output reg                      rt_req_valid,
     output wire [23:0]              rt_req_vni,
@@ -142,6 +185,7 @@ module flow_processor #(
     input  wire                     rt_resp_valid,
     input  wire                     rt_resp_hit,
     input  wire [1:0]               rt_resp_type,
+    input  wire                     rt_resp_geneve,   // VTEP route: encapsulate with Geneve
     input  wire [31:0]              rt_resp_value,
     // mapping table (answers exactly 3 cycles after the request)
     output reg                      mp_req_valid,
@@ -151,6 +195,7 @@ module flow_processor #(
     input  wire                     mp_resp_hit,
     input  wire [31:0]              mp_resp_vtep,
     input  wire [47:0]              mp_resp_mac,
+    input  wire                     mp_resp_geneve,   // remote mapping: encapsulate with Geneve
     // ACL table (pipelined read, data one cycle after the address)
     output wire                     acl_rd_en,
     output wire [ACL_AW-1:0]        acl_rd_addr,
@@ -174,6 +219,12 @@ module flow_processor #(
     output reg                      ev_sess_hit,
     output reg                      ev_sess_miss,
     output reg                      ev_sess_closed,
+    output reg                      ev_nz_redirect,
+    output reg                      ev_nz_verdict_tx,
+    output reg                      ev_nz_verdict_rx,
+    output reg                      ev_nz_fallback,
+    output reg                      ev_probe_reply_tx,
+    output reg                      ev_probe_reply_rx,
     // session table events (per-cycle increments, from session_table)
     output wire                     sess_ev_insert,
     output wire                     sess_ev_insert_fail,
@@ -190,6 +241,7 @@ module flow_processor #(
     output reg                      mon_port,
     output reg  [15:0]              mon_tick,
     output reg  [15:0]              mon_slow_cycles,
+    output reg                      mon_probe,
     output wire                     busy
 );
     /* verilator lint_off UNUSEDPARAM */
@@ -203,6 +255,7 @@ module flow_processor #(
     // Constants
     // ============================================================================================
     localparam [3:0] S_IDLE      = 4'd0,   // no frame in the back stage: read-back, sweep, hand-off
+                     S_ROUND     = 4'd1,   // probe round (one cycle)
                      S_ARP_MAP   = 4'd2,   // ARP responder: mapping lookup of TPA
                      S_LK_ISSUE  = 4'd3,   // session lookup waits for op_ready
                      S_LK_WAIT   = 4'd4,   // session lookup in flight
@@ -217,9 +270,12 @@ module flow_processor #(
                      S_RB_WAIT   = 4'd13;  // session read-back in flight
 
     // pre-session verdicts
-    localparam [2:0] P_DROP = 3'd0, P_EXC = 3'd1, P_ARP_REPLY = 3'd2, P_ARP_MAP = 3'd3, P_SESSION = 3'd4;
+    localparam [2:0] P_DROP = 3'd0, P_EXC = 3'd1, P_ARP_REPLY = 3'd2, P_ARP_MAP = 3'd3, P_SESSION = 3'd4,
+                     P_PREPLY = 3'd5,   // PROBE: answer with a PROBE_REPLY
+                     P_CONSUME = 3'd6,  // PROBE_REPLY: refresh, discard
+                     P_FE = 3'd7;       // REQUEST accepted: the FE slow path
     // edit_cmd_slot kinds
-    localparam [1:0] K_NONE = 2'd0, K_DELIVER = 2'd1, K_ENCAP = 2'd2, K_ARP = 2'd3;
+    localparam [2:0] K_NONE = 3'd0, K_DELIVER = 3'd1, K_ENCAP = 3'd2, K_ARP = 3'd3, K_CTX = 3'd4;
 
     localparam [4:0] DR_RX_ERROR     = NZ_DROP_REASON_RX_ERROR[4:0];
     localparam [4:0] DR_OVERSIZE     = NZ_DROP_REASON_OVERSIZE[4:0];
@@ -233,6 +289,16 @@ module flow_processor #(
     localparam [4:0] DR_ACL_DENY     = NZ_DROP_REASON_ACL_DENY[4:0];
     localparam [4:0] DR_ARP_IGNORED  = NZ_DROP_REASON_ARP_IGNORED[4:0];
     localparam [4:0] DR_ARP_UNKNOWN  = NZ_DROP_REASON_ARP_UNKNOWN[4:0];
+    localparam [4:0] DR_CTX_SPOOF    = NZ_DROP_REASON_CTX_SPOOF[4:0];
+    localparam [4:0] DR_CTX_STALE    = NZ_DROP_REASON_CTX_STALE[4:0];
+    localparam [1:0] OM_BE           = NZ_OFFLOAD_MODE_BE[1:0];
+    localparam [1:0] OM_FE           = NZ_OFFLOAD_MODE_FE[1:0];
+    localparam [2:0] CK_REQUEST      = NZ_CONTEXT_KIND_REQUEST[2:0];
+    localparam [2:0] CK_PROBE        = NZ_CONTEXT_KIND_PROBE[2:0];
+    localparam [2:0] CK_PREPLY       = NZ_CONTEXT_KIND_PROBE_REPLY[2:0];
+    localparam [7:0] CK8_REQUEST     = NZ_CONTEXT_KIND_REQUEST[7:0];
+    localparam [7:0] CK8_VERDICT     = NZ_CONTEXT_KIND_VERDICT[7:0];
+    localparam [7:0] CK8_PREPLY      = NZ_CONTEXT_KIND_PROBE_REPLY[7:0];
     localparam [1:0] EX_FRAGMENT     = NZ_EXCEPTION_REASON_FRAGMENT[1:0];
     localparam [1:0] EX_GATEWAY      = NZ_EXCEPTION_REASON_GATEWAY[1:0];
     localparam [1:0] RT_DROP         = NZ_ROUTE_TYPE_DROP[1:0];
@@ -240,6 +306,7 @@ module flow_processor #(
     localparam [1:0] RT_VTEP         = NZ_ROUTE_TYPE_VTEP[1:0];
     localparam [1:0] AT_DELIVER      = NZ_ACTION_TYPE_DELIVER[1:0];
     localparam [1:0] AT_ENCAP        = NZ_ACTION_TYPE_ENCAP[1:0];
+    localparam [1:0] AT_ENCAP_GENEVE = NZ_ACTION_TYPE_ENCAP_GENEVE[1:0];
     localparam [7:0] TCP_FIN = 8'h01, TCP_RST = 8'h04;
 
     // ============================================================================================
@@ -283,6 +350,13 @@ module flow_processor #(
     reg [23:0]       req_vni_r;
     reg [31:0]       req_ip_r;
     reg [15:0]       slow_cnt;
+    reg [15:0]       slen_r;        // L of the session entry (a VERDICT: its inner frame's length)
+    reg              b_verdict;     // the frame is an accepted VERDICT (BE)
+    reg              b_fe;          // the frame is an accepted REQUEST (FE): slow path, then VERDICT
+    reg [7:0]        b_ctx_flags, b_ctx_vnic, b_ctx_version, b_ctx_act;
+    reg [31:0]       b_ctx_be_id, b_ctx_vtep;
+    reg [47:0]       b_ctx_mac;
+    reg [15:0]       b_udp_sport;
 
     // the parser outputs the back stage needs after the hand-off (the parser moves on to the next frame)
     reg [15:0]       b_l3off;
@@ -291,6 +365,7 @@ module flow_processor #(
     reg [31:0]       b_sip, b_dip;
     reg [15:0]       b_sport, b_dport;
     reg [31:0]       b_outer_sip;
+    reg              b_geneve;      // net port: the frame arrived in Geneve (its reverse action uses Geneve)
     reg [47:0]       b_arp_sha;
     reg [31:0]       b_arp_spa, b_arp_tpa;
 
@@ -300,10 +375,11 @@ module flow_processor #(
     reg              res_dest;
     reg [USER_W-1:0] res_user;
     reg [15:0]       res_strip;
-    reg [1:0]        res_kind;
+    reg [2:0]        res_kind;
     reg [47:0]       res_mac_a, res_mac_b;
     reg [31:0]       res_ip_a, res_ip_b;
     reg [23:0]       res_vni;
+    reg              res_geneve;    // ENCAP tunnel type: 0 VXLAN, 1 Geneve
     reg [15:0]       res_sport, res_plen;
     reg [4:0]        res_drop_reason;
     reg [1:0]        res_exc_reason;
@@ -314,6 +390,12 @@ module flow_processor #(
     reg [15:0]       res_tx_len;
     reg              res_newflow;
     reg              res_hit, res_miss, res_closed;
+    reg [31:0]       res_cx_w0;     // context option word 0: KIND, FLAGS, VNIC, VERSION
+    reg [31:0]       res_cx_be, res_cx_vtep;
+    reg [47:0]       res_cx_mac;
+    reg [7:0]        res_cx_act;
+    reg              res_refresh;   // liveness refresh by b_outer_sip at retirement
+    reg              res_redirect, res_vtx, res_vrx, res_fallback, res_prtx, res_prx;
 
     // ============================================================================================
     // Descriptor selection
@@ -329,7 +411,9 @@ module flow_processor #(
     wire f_ready     = f_valid && (f_err || f_parsed || p_valid);
     wire b_free      = (state == S_IDLE) || (state == S_EMIT && emit_now);
     wire handoff     = f_ready && b_free && !force_sweep;
-    wire can_take    = (!f_valid || handoff) && !force_sweep && !rb_pend;
+    // a due probe round is taken once both stages are empty (lv_round: the round taken in the cycle before)
+    wire rd_go       = round_due && pg_ready && !lv_round;
+    wire can_take    = (!f_valid || handoff) && !force_sweep && !rb_pend && !rd_go;
     wire take        = can_take && any_desc;
 
     assign d0_ready = take & ~pick1;
@@ -357,6 +441,7 @@ module flow_processor #(
     wire [47:0] p_arp_sha;
     wire [31:0] p_arp_spa, p_arp_tpa;
     wire        p_tunnel;
+    wire        p_geneve;
     wire [23:0] p_vni;
     wire [31:0] p_outer_sip;
     wire [47:0] p_eth_dst, p_eth_src;
@@ -365,6 +450,12 @@ module flow_processor #(
     wire [31:0] p_sip, p_dip;
     wire [15:0] p_sport, p_dport;
     wire [7:0]  p_tcp_flags;
+    wire        p_ctx;
+    wire [2:0]  p_ctx_kind;
+    wire [7:0]  p_ctx_flags, p_ctx_vnic, p_ctx_version, p_ctx_act;
+    wire [31:0] p_ctx_be_id, p_ctx_vtep;
+    wire [47:0] p_ctx_mac;
+    wire [15:0] p_udp_sport, p_inner_len;
 
     hdr_parser #(
         .HDR_BYTES (HDR_BYTES)
@@ -390,6 +481,7 @@ module flow_processor #(
         .p_arp_spa        (p_arp_spa),
         .p_arp_tpa        (p_arp_tpa),
         .p_tunnel         (p_tunnel),
+        .p_geneve         (p_geneve),
         .p_vni            (p_vni),
         .p_outer_sip      (p_outer_sip),
         .p_eth_dst        (p_eth_dst),
@@ -400,14 +492,34 @@ module flow_processor #(
         .p_dip            (p_dip),
         .p_sport          (p_sport),
         .p_dport          (p_dport),
-        .p_tcp_flags      (p_tcp_flags)
+        .p_tcp_flags      (p_tcp_flags),
+        .p_ctx            (p_ctx),
+        .p_ctx_kind       (p_ctx_kind),
+        .p_ctx_flags      (p_ctx_flags),
+        .p_ctx_vnic       (p_ctx_vnic),
+        .p_ctx_version    (p_ctx_version),
+        .p_ctx_be_id      (p_ctx_be_id),
+        .p_ctx_vtep       (p_ctx_vtep),
+        .p_ctx_mac        (p_ctx_mac),
+        .p_ctx_act        (p_ctx_act),
+        .p_udp_sport      (p_udp_sport),
+        .p_inner_len      (p_inner_len)
     );
 
     // ============================================================================================
     // vNIC table views
     // ============================================================================================
+    // A vNIC in FE mode is a copy, never a frame's vNIC: ven is the enable every vNIC check uses.
+    reg [N_VNIC-1:0] fe_mask;
+    integer q;
+    always @* begin
+        for (q = 0; q < N_VNIC; q = q + 1)
+            fe_mask[q] = (ol_mode[q*2 +: 2] == OM_FE);
+    end
+    wire [N_VNIC-1:0] ven = vnic_en & ~fe_mask;
+
     // (of the front-stage frame: they serve the pre-session checks at the hand-off)
-    wire        s_en  = vnic_en[f_vnic];
+    wire        s_en  = ven[f_vnic];
     wire [23:0] s_vni = vnic_vni[f_vnic*24 +: 24];
     wire [47:0] s_mac = vnic_mac[f_vnic*48 +: 48];
     wire [31:0] s_ip  = vnic_ip[f_vnic*32 +: 32];
@@ -415,8 +527,9 @@ module flow_processor #(
 
     // Lowest enabled vNIC with (vni, mac): the net port target d (inner eth dst) and the local target
     // of a MAPPED route whose VTEP is ours (mapping MAC); one comparator bank serves both.
-    wire [23:0] mq_vni = (state == S_MP_WAIT) ? vni_r : p_vni;
-    wire [47:0] mq_mac = (state == S_MP_WAIT) ? mp_resp_mac : p_eth_dst;
+    // (S_LK_WAIT: the target of a hairpin VERDICT, by the context's MAC)
+    wire [23:0] mq_vni = (state == S_MP_WAIT || state == S_LK_WAIT) ? vni_r : p_vni;
+    wire [47:0] mq_mac = (state == S_MP_WAIT) ? mp_resp_mac : (state == S_LK_WAIT) ? b_ctx_mac : p_eth_dst;
     reg              mq_found;
     reg [VNIC_W-1:0] mq_idx;
     // ARP responder: lowest enabled j != s in s's VNI whose IP is the requested TPA.
@@ -429,17 +542,47 @@ module flow_processor #(
         aj_found = 1'b0;
         aj_idx   = {VNIC_W{1'b0}};
         for (i = N_VNIC - 1; i >= 0; i = i - 1) begin
-            if (vnic_en[i] && vnic_vni[i*24 +: 24] == mq_vni && vnic_mac[i*48 +: 48] == mq_mac) begin
+            if (ven[i] && vnic_vni[i*24 +: 24] == mq_vni && vnic_mac[i*48 +: 48] == mq_mac) begin
                 mq_found = 1'b1;
                 mq_idx   = i[VNIC_W-1:0];
             end
-            if (vnic_en[i] && i[VNIC_W-1:0] != f_vnic && vnic_vni[i*24 +: 24] == s_vni &&
+            if (ven[i] && i[VNIC_W-1:0] != f_vnic && vnic_vni[i*24 +: 24] == s_vni &&
                 vnic_ip[i*32 +: 32] == p_arp_tpa) begin
                 aj_found = 1'b1;
                 aj_idx   = i[VNIC_W-1:0];
             end
         end
     end
+
+    // REQUEST: the FE copy of the sender = lowest vNIC with MODE = FE, BE_VTEP = outer source and
+    // BE_VNIC = the context's VNIC.
+    reg              rq_found;
+    reg [VNIC_W-1:0] rq_idx;
+    always @* begin
+        rq_found = 1'b0;
+        rq_idx   = {VNIC_W{1'b0}};
+        for (i = N_VNIC - 1; i >= 0; i = i - 1) begin
+            if (fe_mask[i] && ol_be_vtep[i*32 +: 32] == p_outer_sip && ol_be_vnic[i*8 +: 8] == p_ctx_vnic) begin
+                rq_found = 1'b1;
+                rq_idx   = i[VNIC_W-1:0];
+            end
+        end
+    end
+
+    // VERDICT: v = the context's VNIC in BE mode, the sender a member of v's group, BE_ID = VTEP_IP.
+    wire [VNIC_W-1:0] vd_v    = p_ctx_vnic[VNIC_W-1:0];
+    wire [GRP_W-1:0]  vd_g    = ol_group[vd_v*GRP_W +: GRP_W];
+    wire [2:0]        vd_cnt  = fg_count[vd_g*3 +: 3];
+    reg               vd_member;
+    integer mm;
+    always @* begin
+        vd_member = 1'b0;
+        for (mm = 0; mm < 4; mm = mm + 1)
+            if ({29'd0, vd_cnt} > mm && fg_vtep[vd_g*128 + mm*32 +: 32] == p_outer_sip)
+                vd_member = 1'b1;
+    end
+    wire vd_ok = ((p_ctx_vnic >> VNIC_W) == 8'd0) && ol_mode[vd_v*2 +: 2] == OM_BE && vd_member &&
+                 p_ctx_be_id == cfg_vtep_ip;
 
     // A vNIC index from a table (8 or 32 bits) that names an enabled vNIC.
     function vnic_ok8;
@@ -462,6 +605,7 @@ module flow_processor #(
     reg [VNIC_W-1:0] pre_attr;
     reg [23:0]       pre_vni;
     reg              pre_rx;        // the frame counts in vNIC s rx counters
+    reg              pre_verdict;   // P_SESSION of an accepted VERDICT
     always @* begin
         pre_kind     = P_DROP;
         pre_drop     = 5'd0;
@@ -471,6 +615,7 @@ module flow_processor #(
         pre_attr     = f_vnic;
         pre_vni      = s_vni;
         pre_rx       = 1'b0;
+        pre_verdict  = 1'b0;
         if (f_len < 16'd14) begin
             pre_drop = DR_RUNT;
         end else if (f_port) begin
@@ -520,6 +665,46 @@ module flow_processor #(
             end else if (p_exc) begin
                 pre_kind = P_EXC;
                 pre_exc  = p_exc_reason;
+            end else if (p_ctx) begin
+                // context packet (nezha-offload section 3)
+                if (p_ctx_kind == CK_PROBE) begin
+                    pre_kind = P_PREPLY;
+                end else if (p_ctx_kind == CK_PREPLY) begin
+                    pre_kind = P_CONSUME;
+                end else if (p_ctx_kind == CK_REQUEST) begin
+                    if (!rq_found)
+                        pre_drop = DR_CTX_SPOOF;
+                    else if (p_ctx_version != ol_version[rq_idx*8 +: 8])
+                        pre_drop = DR_CTX_STALE;
+                    else if (p_vni != vnic_vni[rq_idx*24 +: 24])
+                        pre_drop = DR_CTX_SPOOF;
+                    else if (p_ctx_flags[0] && (p_eth_src != vnic_mac[rq_idx*48 +: 48] ||
+                                                p_sip != vnic_ip[rq_idx*32 +: 32]))
+                        pre_drop = DR_SPOOF;
+                    else if (p_l4_drop)
+                        pre_drop = p_l4_drop_reason;
+                    else begin
+                        pre_kind = P_FE;
+                        pre_attr = rq_idx;
+                        pre_vni  = p_vni;
+                    end
+                end else begin
+                    // VERDICT
+                    if (!vd_ok)
+                        pre_drop = DR_CTX_SPOOF;
+                    else if (p_ctx_version != ol_version[vd_v*8 +: 8])
+                        pre_drop = DR_CTX_STALE;
+                    else if (p_vni != vnic_vni[vd_v*24 +: 24])
+                        pre_drop = DR_CTX_SPOOF;
+                    else if (p_l4_drop)
+                        pre_drop = p_l4_drop_reason;
+                    else begin
+                        pre_kind    = P_SESSION;
+                        pre_attr    = vd_v;
+                        pre_vni     = p_vni;
+                        pre_verdict = 1'b1;
+                    end
+                end
             end else if (!mq_found) begin
                 pre_drop = DR_UNKNOWN_VNIC;
             end else if (p_l4_drop) begin
@@ -574,7 +759,7 @@ module flow_processor #(
     wire [NZ_ENTRY_W-1:0] ins_entry = {key_r,
                                        dir_r ? fwd_r : rev_r,
                                        dir_r ? rev_r : fwd_r,
-                                       {24'd0, len_r}, 32'd1, tick_r,
+                                       {24'd0, slen_r}, 32'd1, tick_r,
                                        fin_r & dir_r, fin_r & ~dir_r, 1'b0, dir_r, 1'b1};
 
     session_table #(
@@ -628,7 +813,7 @@ module flow_processor #(
     always @* begin
         hit_upd = lk_entry;
         hit_upd[NZ_E_PKTS +: 32]  = lk_entry[NZ_E_PKTS +: 32] + 32'd1;
-        hit_upd[NZ_E_BYTES +: 40] = lk_entry[NZ_E_BYTES +: 40] + {24'd0, len_r};
+        hit_upd[NZ_E_BYTES +: 40] = lk_entry[NZ_E_BYTES +: 40] + {24'd0, slen_r};
         hit_upd[NZ_E_TS +: 16]    = tick_r;
         if (fin_r) begin
             if (dir_r) hit_upd[NZ_E_FIN1] = 1'b1;
@@ -637,6 +822,26 @@ module flow_processor #(
         if (dir_r != lk_entry[NZ_E_INITDIR])
             hit_upd[NZ_E_EST] = 1'b1;
     end
+
+    // FE selection of a BE-mode vNIC's miss, from the lookup's hash (valid in the lk_done cycle)
+    wire [GRP_W-1:0] be_g     = ol_group[attr_r*GRP_W +: GRP_W];
+    wire             be_mode  = (ol_mode[attr_r*2 +: 2] == OM_BE) && !b_verdict;
+    wire             fs_found;
+    wire [1:0]       fs_idx;
+    wire [31:0]      fs_vtep;
+    fe_select u_fesel (
+        .hash    (lk_hash),
+        .count   (fg_count[be_g*3 +: 3]),
+        .alive   (fg_alive[be_g*4 +: 4]),
+        .members (fg_vtep[be_g*128 +: 128]),
+        .found   (fs_found),
+        .idx     (fs_idx),
+        .vtep    (fs_vtep)
+    );
+    // the forward action of an egress VERDICT that is not a hairpin
+    wire [NZ_ACT_W-1:0] vd_fwd = {b_ctx_mac, b_ctx_vtep, 8'd0,
+                                  (b_ctx_act == 8'd3) ? AT_ENCAP_GENEVE : AT_ENCAP};
+    wire unused_fe = &{1'b0, fs_idx, b_ctx_act};
 
     // ============================================================================================
     // ACL engine
@@ -680,11 +885,13 @@ module flow_processor #(
         end
     endfunction
 
+    // ENCAP (VXLAN) or ENCAP_GENEVE: the tunnel type lives in the action type.
     function [NZ_ACT_W-1:0] act_encap;
         input [31:0] vtep;
         input [47:0] mac;
+        input        geneve;
         begin
-            act_encap = {mac, vtep, 8'd0, AT_ENCAP};
+            act_encap = {mac, vtep, 8'd0, geneve ? AT_ENCAP_GENEVE : AT_ENCAP};
         end
     endfunction
 
@@ -735,34 +942,91 @@ module flow_processor #(
     task set_encap;
         input [31:0] vtep;
         input [47:0] mac;
+        input        geneve;
         input [13:0] h;
         begin
-            res_cmd   <= 1'b1;
-            res_drop  <= 1'b0;
-            res_dest  <= 1'b0;
-            res_user  <= {USER_W{1'b0}};
-            res_strip <= b_l3off;
-            res_kind  <= K_ENCAP;
-            res_mac_a <= mac;
-            res_mac_b <= b_eth_src;
-            res_ip_a  <= vtep;
-            res_vni   <= vni_r;
-            res_sport <= {2'b11, h};
-            res_plen  <= len_r - b_l3off;
+            res_cmd    <= 1'b1;
+            res_drop   <= 1'b0;
+            res_dest   <= 1'b0;
+            res_user   <= {USER_W{1'b0}};
+            res_strip  <= b_l3off;
+            res_kind   <= K_ENCAP;
+            res_mac_a  <= mac;
+            res_mac_b  <= b_eth_src;
+            res_ip_a   <= vtep;
+            res_vni    <= vni_r;
+            res_geneve <= geneve;
+            res_sport  <= {2'b11, h};
+            res_plen   <= len_r - b_l3off;
         end
     endtask
 
-    // Forward with a session action (DELIVER to a disabled vNIC or NONE -> UNKNOWN_VNIC).
+    // Forward with a session action (ENCAP / ENCAP_GENEVE; DELIVER; DELIVER to a disabled vNIC or
+    // NONE -> UNKNOWN_VNIC).
     task set_action;
         input [NZ_ACT_W-1:0] act;
         input [13:0]         h;
         begin
-            if (act[NZ_ACT_TYPE +: 2] == AT_ENCAP)
-                set_encap(act[NZ_ACT_VTEP +: 32], act[NZ_ACT_MAC +: 48], h);
-            else if (act[NZ_ACT_TYPE +: 2] == AT_DELIVER && vnic_ok8(act[NZ_ACT_VNIC +: 8], vnic_en))
+            if (act[NZ_ACT_TYPE +: 2] == AT_ENCAP || act[NZ_ACT_TYPE +: 2] == AT_ENCAP_GENEVE)
+                set_encap(act[NZ_ACT_VTEP +: 32], act[NZ_ACT_MAC +: 48],
+                          act[NZ_ACT_TYPE +: 2] == AT_ENCAP_GENEVE, h);
+            else if (act[NZ_ACT_TYPE +: 2] == AT_DELIVER && vnic_ok8(act[NZ_ACT_VNIC +: 8], ven))
                 set_deliver(act[NZ_ACT_VNIC +: VNIC_W]);
             else
                 set_drop(DR_UNKNOWN_VNIC, stored_r);
+        end
+    endtask
+
+    // REDIRECT (BE): a REQUEST context to the FE fe (DIR = 1 host port, 0 net port).
+    task set_redirect;
+        input [31:0] fe;
+        input [13:0] h;
+        begin
+            res_cmd      <= 1'b1;
+            res_drop     <= 1'b0;
+            res_dest     <= 1'b0;
+            res_user     <= {USER_W{1'b0}};
+            res_strip    <= b_l3off;
+            res_kind     <= K_CTX;
+            res_mac_a    <= b_eth_dst;
+            res_mac_b    <= b_eth_src;
+            res_ip_a     <= fe;
+            res_vni      <= vni_r;
+            res_geneve   <= 1'b1;
+            res_sport    <= {2'b11, h};
+            res_plen     <= len_r - b_l3off;
+            res_cx_w0    <= {CK8_REQUEST, 6'd0, !port_r && b_geneve, port_r,
+                             {(8 - VNIC_W){1'b0}}, attr_r, ol_version[attr_r*8 +: 8]};
+            res_cx_be    <= cfg_vtep_ip;
+            res_cx_vtep  <= port_r ? 32'd0 : b_outer_sip;
+            res_cx_mac   <= 48'd0;
+            res_cx_act   <= 8'd0;
+            res_redirect <= 1'b1;
+        end
+    endtask
+
+    // VERDICT (FE): back to the BE with the forward action (DIR = 1) or the request's VTEP (DIR = 0).
+    task set_verdict;
+        begin
+            res_cmd     <= 1'b1;
+            res_drop    <= 1'b0;
+            res_dest    <= 1'b0;
+            res_user    <= {USER_W{1'b0}};
+            res_strip   <= b_l3off;
+            res_kind    <= K_CTX;
+            res_mac_a   <= b_eth_dst;
+            res_mac_b   <= b_eth_src;
+            res_ip_a    <= b_outer_sip;
+            res_vni     <= vni_r;
+            res_geneve  <= 1'b1;
+            res_sport   <= b_udp_sport;
+            res_plen    <= len_r - b_l3off;
+            res_cx_w0   <= {CK8_VERDICT, b_ctx_flags, b_ctx_vnic, b_ctx_version};
+            res_cx_be   <= b_ctx_be_id;
+            res_cx_vtep <= b_ctx_flags[0] ? fwd_r[NZ_ACT_VTEP +: 32] : b_ctx_vtep;
+            res_cx_mac  <= b_ctx_flags[0] ? fwd_r[NZ_ACT_MAC +: 48] : 48'd0;
+            res_cx_act  <= b_ctx_flags[0] ? {6'd0, fwd_r[NZ_ACT_TYPE +: 2]} : 8'd0;
+            res_vtx     <= 1'b1;
         end
     endtask
 
@@ -802,10 +1066,13 @@ module flow_processor #(
         end
     endtask
 
-    // After the ACL(s) allowed the flow: insert (unless RST), else forward right away.
+    // After the ACL(s) allowed the flow: FE -> VERDICT; else insert (unless RST), else forward right away.
     task acl_allowed;
         begin
-            if (rstf_r) begin
+            if (b_fe) begin
+                set_verdict;
+                state <= S_EMIT;
+            end else if (rstf_r) begin
                 set_action(fwd_r, h_r);
                 state <= S_EMIT;
             end else begin
@@ -820,6 +1087,7 @@ module flow_processor #(
     wire in_slow = (state == S_RT_WAIT) || (state == S_MP_WAIT) || (state == S_ACL1) ||
                    (state == S_ACL2) || (state == S_INS_ISSUE) || (state == S_INS_WAIT);
     wire emit    = (state == S_EMIT) && emit_now;
+    wire round_now = (state == S_ROUND);
 
     always @(posedge clk) begin
         if (rst) begin
@@ -846,6 +1114,7 @@ module flow_processor #(
             b_sport      <= 16'd0;
             b_dport      <= 16'd0;
             b_outer_sip  <= 32'd0;
+            b_geneve     <= 1'b0;
             b_arp_sha    <= 48'd0;
             b_arp_spa    <= 32'd0;
             b_arp_tpa    <= 32'd0;
@@ -884,6 +1153,7 @@ module flow_processor #(
             res_ip_a     <= 32'd0;
             res_ip_b     <= 32'd0;
             res_vni      <= 24'd0;
+            res_geneve   <= 1'b0;
             res_sport    <= 16'd0;
             res_plen     <= 16'd0;
             res_drop_reason <= 5'd0;
@@ -897,6 +1167,29 @@ module flow_processor #(
             res_hit      <= 1'b0;
             res_miss     <= 1'b0;
             res_closed   <= 1'b0;
+            slen_r       <= 16'd0;
+            b_verdict    <= 1'b0;
+            b_fe         <= 1'b0;
+            b_ctx_flags  <= 8'd0;
+            b_ctx_vnic   <= 8'd0;
+            b_ctx_version <= 8'd0;
+            b_ctx_act    <= 8'd0;
+            b_ctx_be_id  <= 32'd0;
+            b_ctx_vtep   <= 32'd0;
+            b_ctx_mac    <= 48'd0;
+            b_udp_sport  <= 16'd0;
+            res_cx_w0    <= 32'd0;
+            res_cx_be    <= 32'd0;
+            res_cx_vtep  <= 32'd0;
+            res_cx_mac   <= 48'd0;
+            res_cx_act   <= 8'd0;
+            res_refresh  <= 1'b0;
+            res_redirect <= 1'b0;
+            res_vtx      <= 1'b0;
+            res_vrx      <= 1'b0;
+            res_fallback <= 1'b0;
+            res_prtx     <= 1'b0;
+            res_prx      <= 1'b0;
         end else begin
             acl_go       <= 1'b0;
             rt_req_valid <= 1'b0;
@@ -919,11 +1212,16 @@ module flow_processor #(
 
             case (state)
                 S_IDLE: begin
-                    // read-back once no accepted frame is left (none is accepted while rb_pend)
+                    // read-back once no accepted frame is left (none is accepted while rb_pend), then a
+                    // due probe round (none is accepted while rd_go)
                     if (!force_sweep && rb_pend && !f_valid)
                         state <= S_RB_ISSUE;
+                    else if (!force_sweep && rd_go && !f_valid)
+                        state <= S_ROUND;
                     // hand-off from the front stage: below
                 end
+
+                S_ROUND: state <= S_IDLE;
 
                 S_RB_ISSUE: if (rb_valid) state <= S_RB_WAIT;
                 S_RB_WAIT:  if (rb_done)  state <= S_IDLE;
@@ -946,11 +1244,55 @@ module flow_processor #(
                         res_closed  <= rstf_r;
                         set_action(hit_act, lk_hash[13:0]);
                         state <= S_EMIT;
-                    end else begin
-                        // slow path for vNIC attr_r
+                    end else if (b_verdict) begin
+                        // VERDICT miss (BE): the context's actions, no rule evaluated (but a hairpin's)
                         res_miss    <= 1'b1;
                         res_newflow <= 1'b1;
                         local_v_r   <= 1'b0;
+                        if (b_ctx_flags[0]) begin
+                            rev_r <= act_deliver(attr_r);
+                            if (b_ctx_vtep == cfg_vtep_ip) begin
+                                // hairpin: the target is local; its ingress ACL, then insert
+                                if (mq_found) begin
+                                    fwd_r     <= act_deliver(mq_idx);
+                                    local_v_r <= 1'b1;
+                                    local_r   <= mq_idx;
+                                    start_acl(vnic_acl[mq_idx*8 +: 8], 1'b0);
+                                    state <= S_ACL2;
+                                end else begin
+                                    set_drop(DR_UNKNOWN_VNIC, stored_r);
+                                    state <= S_EMIT;
+                                end
+                            end else begin
+                                fwd_r <= vd_fwd;
+                                if (rstf_r) begin
+                                    set_action(vd_fwd, lk_hash[13:0]);
+                                    state <= S_EMIT;
+                                end else begin
+                                    state <= S_INS_ISSUE;
+                                end
+                            end
+                        end else begin
+                            fwd_r <= act_deliver(attr_r);
+                            rev_r <= act_encap(b_ctx_vtep, b_eth_src, b_ctx_flags[1]);
+                            if (rstf_r) begin
+                                set_action(act_deliver(attr_r), lk_hash[13:0]);
+                                state <= S_EMIT;
+                            end else begin
+                                state <= S_INS_ISSUE;
+                            end
+                        end
+                    end else if (be_mode && fs_found) begin
+                        // BE miss: REDIRECT to the FE of this flow (decided in this cycle, like a hit)
+                        res_miss <= 1'b1;
+                        set_redirect(fs_vtep, lk_hash[13:0]);
+                        state <= S_EMIT;
+                    end else begin
+                        // slow path for vNIC attr_r (a BE-mode vNIC with no alive FE: NZ_FALLBACK)
+                        res_miss     <= 1'b1;
+                        res_newflow  <= 1'b1;
+                        res_fallback <= be_mode;
+                        local_v_r    <= 1'b0;
                         if (port_r) begin
                             rev_r        <= act_deliver(vnic_r);
                             rt_req_valid <= 1'b1;
@@ -959,7 +1301,7 @@ module flow_processor #(
                             state        <= S_RT_WAIT;
                         end else begin
                             fwd_r <= act_deliver(attr_r);
-                            rev_r <= act_encap(b_outer_sip, b_eth_src);
+                            rev_r <= act_encap(b_outer_sip, b_eth_src, b_geneve);
                             start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
                             state <= S_ACL1;
                         end
@@ -974,9 +1316,12 @@ module flow_processor #(
                         set_drop(DR_ROUTE_DROP, stored_r);
                         state <= S_EMIT;
                     end else if (rt_resp_type == RT_LOCAL) begin
-                        if ((rt_resp_value >> VNIC_W) == 32'd0 && vnic_en[rt_resp_value[VNIC_W-1:0]]) begin
-                            fwd_r     <= act_deliver(rt_resp_value[VNIC_W-1:0]);
-                            local_v_r <= 1'b1;
+                        if ((rt_resp_value >> VNIC_W) == 32'd0 && ven[rt_resp_value[VNIC_W-1:0]]) begin
+                            // (an FE copy never delivers: the local target becomes ENCAP(VTEP_IP, mac))
+                            fwd_r     <= b_fe ? act_encap(cfg_vtep_ip, vnic_mac[rt_resp_value[VNIC_W-1:0]*48 +: 48],
+                                                          rt_resp_geneve)
+                                              : act_deliver(rt_resp_value[VNIC_W-1:0]);
+                            local_v_r <= !b_fe;
                             local_r   <= rt_resp_value[VNIC_W-1:0];
                             start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
                             state <= S_ACL1;
@@ -985,7 +1330,7 @@ module flow_processor #(
                             state <= S_EMIT;
                         end
                     end else if (rt_resp_type == RT_VTEP) begin
-                        fwd_r <= act_encap(rt_resp_value, b_eth_dst);
+                        fwd_r <= act_encap(rt_resp_value, b_eth_dst, rt_resp_geneve);
                         start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
                         state <= S_ACL1;
                     end else begin
@@ -999,7 +1344,7 @@ module flow_processor #(
                     if (!mp_resp_hit) begin
                         set_drop(DR_NO_MAPPING, stored_r);
                         state <= S_EMIT;
-                    end else if (mp_resp_vtep == cfg_vtep_ip) begin
+                    end else if (mp_resp_vtep == cfg_vtep_ip && !b_fe) begin
                         if (mq_found) begin
                             fwd_r     <= act_deliver(mq_idx);
                             local_v_r <= 1'b1;
@@ -1011,7 +1356,7 @@ module flow_processor #(
                             state <= S_EMIT;
                         end
                     end else begin
-                        fwd_r <= act_encap(mp_resp_vtep, mp_resp_mac);
+                        fwd_r <= act_encap(mp_resp_vtep, mp_resp_mac, mp_resp_geneve);
                         start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
                         state <= S_ACL1;
                     end
@@ -1101,9 +1446,28 @@ module flow_processor #(
                 b_sport         <= p_sport;
                 b_dport         <= p_dport;
                 b_outer_sip     <= p_outer_sip;
+                b_geneve        <= p_geneve;
                 b_arp_sha       <= p_arp_sha;
                 b_arp_spa       <= p_arp_spa;
                 b_arp_tpa       <= p_arp_tpa;
+                slen_r          <= pre_verdict ? p_inner_len : f_len;
+                b_verdict       <= 1'b0;
+                b_fe            <= 1'b0;
+                b_ctx_flags     <= p_ctx_flags;
+                b_ctx_vnic      <= p_ctx_vnic;
+                b_ctx_version   <= p_ctx_version;
+                b_ctx_act       <= p_ctx_act;
+                b_ctx_be_id     <= p_ctx_be_id;
+                b_ctx_vtep      <= p_ctx_vtep;
+                b_ctx_mac       <= p_ctx_mac;
+                b_udp_sport     <= p_udp_sport;
+                res_refresh     <= 1'b0;
+                res_redirect    <= 1'b0;
+                res_vtx         <= 1'b0;
+                res_vrx         <= 1'b0;
+                res_fallback    <= 1'b0;
+                res_prtx        <= 1'b0;
+                res_prx         <= 1'b0;
                 if (f_err) begin
                     set_drop(f_err_reason, 1'b0);     // not stored: no edit command
                     state <= S_EMIT;
@@ -1124,7 +1488,58 @@ module flow_processor #(
                             req_ip_r     <= p_arp_tpa;
                             state        <= S_ARP_MAP;
                         end
-                        P_SESSION: state <= lk_valid ? S_LK_WAIT : S_LK_ISSUE;
+                        P_SESSION: begin
+                            b_verdict   <= pre_verdict;
+                            res_vrx     <= pre_verdict;
+                            res_refresh <= pre_verdict;
+                            state <= lk_valid ? S_LK_WAIT : S_LK_ISSUE;
+                        end
+                        P_PREPLY: begin
+                            // PROBE: PROBE_REPLY to the prober, same data, nothing of the frame kept
+                            res_cmd     <= 1'b1;
+                            res_drop    <= 1'b0;
+                            res_dest    <= 1'b0;
+                            res_user    <= {USER_W{1'b0}};
+                            res_strip   <= f_len;
+                            res_kind    <= K_CTX;
+                            res_mac_a   <= 48'd0;
+                            res_mac_b   <= 48'd0;
+                            res_ip_a    <= p_outer_sip;
+                            res_vni     <= 24'd0;
+                            res_geneve  <= 1'b1;
+                            res_sport   <= p_udp_sport;
+                            res_plen    <= 16'd0;
+                            res_cx_w0   <= {CK8_PREPLY, p_ctx_flags, p_ctx_vnic, p_ctx_version};
+                            res_cx_be   <= p_ctx_be_id;
+                            res_cx_vtep <= p_ctx_vtep;
+                            res_cx_mac  <= p_ctx_mac;
+                            res_cx_act  <= p_ctx_act;
+                            res_prtx    <= 1'b1;
+                            state <= S_EMIT;
+                        end
+                        P_CONSUME: begin
+                            // PROBE_REPLY: liveness refresh, discarded without a drop reason
+                            set_drop(5'd0, f_stored);
+                            res_refresh <= 1'b1;
+                            res_prx     <= 1'b1;
+                            state <= S_EMIT;
+                        end
+                        P_FE: begin
+                            // REQUEST accepted for copy j = pre_attr: its slow path (no session lookup)
+                            b_fe        <= 1'b1;
+                            vnic_r      <= pre_attr;
+                            res_newflow <= 1'b1;
+                            local_v_r   <= 1'b0;
+                            if (p_ctx_flags[0]) begin
+                                rt_req_valid <= 1'b1;
+                                req_vni_r    <= pre_vni;
+                                req_ip_r     <= p_dip;
+                                state        <= S_RT_WAIT;
+                            end else begin
+                                start_acl(vnic_acl[pre_attr*8 +: 8], 1'b0);
+                                state <= S_ACL1;
+                            end
+                        end
                         default: begin
                             set_drop(pre_drop, f_stored);
                             state <= S_EMIT;
@@ -1157,6 +1572,18 @@ module flow_processor #(
             ev_sess_hit      <= 1'b0;
             ev_sess_miss     <= 1'b0;
             ev_sess_closed   <= 1'b0;
+            ev_nz_redirect   <= 1'b0;
+            ev_nz_verdict_tx <= 1'b0;
+            ev_nz_verdict_rx <= 1'b0;
+            ev_nz_fallback   <= 1'b0;
+            ev_probe_reply_tx <= 1'b0;
+            ev_probe_reply_rx <= 1'b0;
+            lv_refresh       <= 1'b0;
+            lv_addr          <= 32'd0;
+            lv_tick          <= 16'd0;
+            lv_round         <= 1'b0;
+            lv_round_tick    <= 16'd0;
+            mon_probe        <= 1'b0;
             mon_valid        <= 1'b0;
             mon_port         <= 1'b0;
             mon_tick         <= 16'd0;
@@ -1179,9 +1606,21 @@ module flow_processor #(
             ev_sess_hit      <= emit & res_hit;
             ev_sess_miss     <= emit & res_miss;
             ev_sess_closed   <= emit & res_closed;
-            mon_valid        <= emit;
+            ev_nz_redirect   <= emit & res_redirect;
+            ev_nz_verdict_tx <= emit & res_vtx;
+            ev_nz_verdict_rx <= emit & res_vrx;
+            ev_nz_fallback   <= emit & res_fallback;
+            ev_probe_reply_tx <= emit & res_prtx;
+            ev_probe_reply_rx <= emit & res_prx;
+            lv_refresh       <= emit & res_refresh;
+            lv_addr          <= b_outer_sip;
+            lv_tick          <= tick_r;
+            lv_round         <= round_now;
+            lv_round_tick    <= round_tick;
+            mon_valid        <= emit | round_now;
+            mon_probe        <= round_now;
             mon_port         <= emit & port_r;
-            mon_tick         <= emit ? tick_r : 16'd0;
+            mon_tick         <= emit ? tick_r : round_now ? round_tick : 16'd0;
             mon_slow_cycles  <= emit ? slow_cnt : 16'd0;
         end
     end
@@ -1209,8 +1648,14 @@ module flow_processor #(
         .ld_ip_a     (res_ip_a),
         .ld_ip_b     (res_ip_b),
         .ld_vni      (res_vni),
+        .ld_geneve   (res_geneve),
         .ld_sport    (res_sport),
         .ld_plen     (res_plen),
+        .ld_cx_w0    (res_cx_w0),
+        .ld_cx_be    (res_cx_be),
+        .ld_cx_vtep  (res_cx_vtep),
+        .ld_cx_mac   (res_cx_mac),
+        .ld_cx_act   (res_cx_act),
         .cmd_valid   (slot0_valid),
         .cmd_ready   (c0_ready),
         .cmd_drop    (c0_drop),
@@ -1242,8 +1687,14 @@ module flow_processor #(
         .ld_ip_a     (res_ip_a),
         .ld_ip_b     (res_ip_b),
         .ld_vni      (res_vni),
+        .ld_geneve   (res_geneve),
         .ld_sport    (res_sport),
         .ld_plen     (res_plen),
+        .ld_cx_w0    (res_cx_w0),
+        .ld_cx_be    (res_cx_be),
+        .ld_cx_vtep  (res_cx_vtep),
+        .ld_cx_mac   (res_cx_mac),
+        .ld_cx_act   (res_cx_act),
         .cmd_valid   (slot1_valid),
         .cmd_ready   (c1_ready),
         .cmd_drop    (c1_drop),

@@ -10,7 +10,8 @@
 //   stage 1 (in_* -> r1): Ethernet (+ one 802.1Q tag), RUNT, host-port ARP, outer/plain IPv4
 //            (ipv4_check at 14/18), plain L4 (l4_parse at 34..78), net-port UDP + VXLAN/Geneve,
 //            inner Ethernet offset e. Header bytes [50, HDR_BYTES) are carried on.
-//   stage 2 (r1 -> r2): inner Ethernet at e (50..114, step 4), inner IPv4 (ipv4_check at e+14).
+//   stage 2 (r1 -> r2): Nezha context option at l4off+16 (50..94, step 4; geneve_ctx_parse), inner
+//            Ethernet at e (50..114, step 4), inner IPv4 (ipv4_check at e+14).
 //            Header bytes [84, HDR_BYTES) are carried on.
 //   stage 3 (r2 -> outputs): inner L4 (l4_parse at 84..120, step 4).
 // Every variable offset is 2 mod 4 (Ethernet/tunnel/L4 of the outer frame) or 0 mod 4 (inner IP/L4),
@@ -26,15 +27,21 @@
 //   net port   : 0x0806 -> exc UNDERLAY; other non-0x0800 -> UNSUPPORTED; outer IPv4 checks;
 //                fragment -> exc FRAGMENT; proto != 17 or dst != cfg_vtep_ip -> exc UNDERLAY;
 //                need(l4off,8); dport 4789 VXLAN / 6081 Geneve / else exc UNDERLAY; tunnel header
-//                checks (drop UNSUPPORTED / need); inner Ethernet need(e,14), ethertype != 0x0800
+//                checks (drop UNSUPPORTED / need); Geneve whose first option is the Nezha context
+//                (docs/nezha-offload.md section 3): malformed -> drop CTX_BAD; PROBE / PROBE_REPLY: no
+//                inner checks (p_ctx, the context fields); REQUEST / VERDICT: p_ctx and the context fields,
+//                then the inner checks as for any tunnel frame; inner Ethernet need(e,14), ethertype != 0x0800
 //                (a tag included) -> UNSUPPORTED; inner IPv4 checks (END = outer IP end); inner
 //                fragment -> exc FRAGMENT; inner L4 parsing (END = inner IP end; failure -> p_l4_drop).
 // Output fields (valid when !p_drop && !p_exc):
 //   p_frag (host IPv4), p_l4_drop/reason (IPv4 non-fragments; 0 otherwise), p_is_arp and p_arp_*
-//   (host ARP), p_tunnel (= net port), p_vni and p_outer_sip (net; 0 on host), p_eth_dst/src and
+//   (host ARP), p_tunnel (= net port), p_geneve (net: the tunnel is Geneve, UDP 6081; 0 for VXLAN and
+//   on host), p_vni and p_outer_sip (net; 0 on host), p_eth_dst/src and
 //   p_l3off (plain/inner frame; ARP header offset for ARP), p_proto/p_sip/p_dip (plain/inner IPv4),
-//   p_sport/p_dport (key ports, 0 for fragments), p_tcp_flags (0 unless TCP). Fields of the
-//   other frame kind are don't-care.
+//   p_sport/p_dport (key ports, 0 for fragments), p_tcp_flags (0 unless TCP); net: p_ctx (a well-formed
+//   context), p_ctx_kind/flags/vnic/version/be_id/vtep/mac/act (its fields), p_udp_sport (outer UDP
+//   source port), p_inner_len (14 + inner IPv4 total length). Fields of the other frame kind are
+//   don't-care.
 // Requirements: HDR_BYTES even, >= 96.
 module hdr_parser #(
     parameter integer HDR_BYTES = 128
@@ -60,6 +67,7 @@ module hdr_parser #(
     output reg  [31:0]            p_arp_spa,
     output reg  [31:0]            p_arp_tpa,
     output reg                    p_tunnel,
+    output reg                    p_geneve,
     output reg  [23:0]            p_vni,
     output reg  [31:0]            p_outer_sip,
     output reg  [47:0]            p_eth_dst,
@@ -70,7 +78,18 @@ module hdr_parser #(
     output reg  [31:0]            p_dip,
     output reg  [15:0]            p_sport,
     output reg  [15:0]            p_dport,
-    output reg  [7:0]             p_tcp_flags
+    output reg  [7:0]             p_tcp_flags,
+    output reg                    p_ctx,
+    output reg  [2:0]             p_ctx_kind,
+    output reg  [7:0]             p_ctx_flags,
+    output reg  [7:0]             p_ctx_vnic,
+    output reg  [7:0]             p_ctx_version,
+    output reg  [31:0]            p_ctx_be_id,
+    output reg  [31:0]            p_ctx_vtep,
+    output reg  [47:0]            p_ctx_mac,
+    output reg  [7:0]             p_ctx_act,
+    output reg  [15:0]            p_udp_sport,
+    output reg  [15:0]            p_inner_len
 );
     /* verilator lint_off UNUSEDPARAM */
     `include "nezha_regs.vh"
@@ -82,6 +101,9 @@ module hdr_parser #(
     localparam [4:0] R_TRUNC  = NZ_DROP_REASON_TRUNCATED[4:0];
     localparam [4:0] R_LONG   = NZ_DROP_REASON_HDR_TOO_LONG[4:0];
     localparam [4:0] R_UNSUP  = NZ_DROP_REASON_UNSUPPORTED[4:0];
+    localparam [4:0] R_CTXBAD = NZ_DROP_REASON_CTX_BAD[4:0];
+    localparam [2:0] K_PROBE  = NZ_CONTEXT_KIND_PROBE[2:0];
+    localparam [2:0] K_PREPLY = NZ_CONTEXT_KIND_PROBE_REPLY[2:0];
     localparam [1:0] X_UNDER  = NZ_EXCEPTION_REASON_UNDERLAY[1:0];
     localparam [1:0] X_FRAG   = NZ_EXCEPTION_REASON_FRAGMENT[1:0];
 
@@ -115,10 +137,14 @@ module hdr_parser #(
     localparam integer L4I_BASE = 84;
     localparam integer L4I_NC   = imin(85, (HB - 8 - L4I_BASE) / 4 + 1);
     localparam integer L4I_WB   = imin(HB, L4I_BASE + 4 * (L4I_NC - 1) + 14) - L4I_BASE;
+    // Nezha context option at l4off + 16 (outer l4off 34..78)
+    localparam integer CX_BASE  = 50;
+    localparam integer CX_NC    = imin(12, (HB - 24 - CX_BASE) / 4 + 1);
+    localparam integer CX_WB    = imin(HB, CX_BASE + 4 * (CX_NC - 1) + 24) - CX_BASE;
     // header bytes carried by the pipeline registers: r1 holds [E_BASE, E_BASE+R1_WB),
     // r2 holds [L4I_BASE, L4I_BASE+R2_WB)
     localparam integer R2_WB    = L4I_WB;
-    localparam integer R1_WB    = imax(imax(E_WB, IPI_BASE - E_BASE + IPI_WB), L4I_BASE - E_BASE + R2_WB);
+    localparam integer R1_WB    = imax(imax(imax(E_WB, IPI_BASE - E_BASE + IPI_WB), L4I_BASE - E_BASE + R2_WB), CX_WB);
 
     function [4:0] need;                // reason for a failed need(), given lim = off+n and END
         input [16:0] lim;
@@ -203,6 +229,7 @@ module hdr_parser #(
     wire [4:0]  n_gopt    = need({1'b0, s1_e}, ipo_end);
     wire        vx_bad    = !tb0[3];
     wire        gn_bad    = (tb0[7:6] != 2'd0) || tb1[6] || (gn_ptype != 16'h6558);
+    wire [15:0] udp_sport = {l4o[0*8 +: 8], l4o[1*8 +: 8]};
     wire unused_ok = &{1'b0, arp[18*8 +: 6*8], tb1[7], tb1[5:0], l4o[15*8 +: 8]};
 
     // stage-1 decision
@@ -275,7 +302,9 @@ module hdr_parser #(
     end
 
     // ---- stage-1 registers
-    reg                r1_v, r1_port, r1_drop, r1_exc, r1_inner, r1_arp, r1_frag, r1_l4d, r1_vlan;
+    reg                r1_v, r1_port, r1_drop, r1_exc, r1_inner, r1_arp, r1_frag, r1_l4d, r1_vlan, r1_geneve;
+    reg  [15:0]        r1_l4, r1_usport;
+    reg  [5:0]         r1_optlen;
     reg  [4:0]         r1_drsn, r1_l4rsn;
     reg  [1:0]         r1_ersn;
     reg  [15:0]        r1_arp_op;
@@ -316,6 +345,10 @@ module hdr_parser #(
             r1_dport   <= s1_frag ? 16'd0 : l4p_dport;
             r1_flags   <= s1_frag ? 8'd0  : l4p_flags;
             r1_vni     <= tun_vni;
+            r1_geneve  <= is_geneve;
+            r1_l4      <= ipo_l4;
+            r1_usport  <= udp_sport;
+            r1_optlen  <= tb0[5:0];
             r1_e       <= s1_e;
             r1_ipend   <= ipo_end;
             r1_win     <= in_hdr[E_BASE*8 +: R1_WB*8];
@@ -347,6 +380,23 @@ module hdr_parser #(
         .fail(ipi_fail), .reason(ipi_rsn), .proto(ipi_proto), .sip(ipi_sip), .dip(ipi_dip),
         .frag(ipi_frag), .ip_end(ipi_end), .l4off(ipi_l4));
 
+    // Nezha context option (Geneve frames whose base header passed: r1_inner && r1_geneve)
+    wire [191:0] cx_opt;
+    hdr_extract #(.WIN_BYTES(CX_WB), .WIN_BASE(CX_BASE), .STEP(4), .NC(CX_NC), .OUT_BYTES(24)) u_cxo (
+        .win(r1_win[0 +: CX_WB*8]), .off(r1_l4 + 16'd16), .out(cx_opt));
+    wire        cx_is, cx_bad;
+    wire [2:0]  cx_kind;
+    wire [7:0]  cx_flags, cx_vnic, cx_version, cx_act;
+    wire [31:0] cx_be_id, cx_vtep;
+    wire [47:0] cx_mac;
+    geneve_ctx_parse u_cx (
+        .opt(cx_opt), .optlen(r1_optlen), .en(r1_inner && r1_geneve),
+        .is_ctx(cx_is), .bad(cx_bad), .kind(cx_kind), .flags(cx_flags), .vnic(cx_vnic), .version(cx_version),
+        .be_id(cx_be_id), .vtep(cx_vtep), .mac(cx_mac), .act(cx_act));
+    wire        cx_probe = cx_is && !cx_bad && (cx_kind == K_PROBE || cx_kind == K_PREPLY);
+    wire [16:0] ilen17   = ipi_end - {1'b0, s2_l3} + 17'd14;   // inner frame length (14 + IP total)
+    wire        unused_s2 = ilen17[16];                         // (< 2**16: the IP packet lies in the frame)
+
     reg        s2_drop, s2_exc, s2_inner;
     reg [4:0]  s2_drsn;
     reg [1:0]  s2_ersn;
@@ -357,7 +407,11 @@ module hdr_parser #(
         s2_ersn  = r1_ersn;
         s2_inner = 1'b0;        // inner L4 parsing needed
         if (r1_inner) begin
-            if (n_ethi != 5'd0) begin
+            if (cx_is && cx_bad) begin
+                s2_drop = 1'b1; s2_drsn = R_CTXBAD;
+            end else if (cx_probe) begin
+                s2_inner = 1'b0;    // PROBE / PROBE_REPLY: no inner frame to check
+            end else if (n_ethi != 5'd0) begin
                 s2_drop = 1'b1; s2_drsn = n_ethi;
             end else if (et_i != 16'h0800) begin
                 s2_drop = 1'b1; s2_drsn = R_UNSUP;
@@ -372,7 +426,13 @@ module hdr_parser #(
     end
 
     // ---- stage-2 registers
-    reg                r2_v, r2_port, r2_drop, r2_exc, r2_inner, r2_arp, r2_frag, r2_l4d;
+    reg                r2_v, r2_port, r2_drop, r2_exc, r2_inner, r2_arp, r2_frag, r2_l4d, r2_geneve;
+    reg                r2_ctx;
+    reg  [2:0]         r2_ctx_kind;
+    reg  [7:0]         r2_ctx_flags, r2_ctx_vnic, r2_ctx_version, r2_ctx_act;
+    reg  [31:0]        r2_ctx_be_id, r2_ctx_vtep;
+    reg  [47:0]        r2_ctx_mac;
+    reg  [15:0]        r2_usport, r2_ilen;
     reg  [4:0]         r2_drsn, r2_l4rsn;
     reg  [1:0]         r2_ersn;
     reg  [15:0]        r2_arp_op;
@@ -408,6 +468,17 @@ module hdr_parser #(
             r2_l4off   <= ipi_l4;
             r2_ipend   <= ipi_end;
             r2_win     <= r1_win[(L4I_BASE-E_BASE)*8 +: R2_WB*8];
+            r2_ctx         <= !r1_port && cx_is && !cx_bad;
+            r2_ctx_kind    <= cx_kind;
+            r2_ctx_flags   <= cx_flags;
+            r2_ctx_vnic    <= cx_vnic;
+            r2_ctx_version <= cx_version;
+            r2_ctx_be_id   <= cx_be_id;
+            r2_ctx_vtep    <= cx_vtep;
+            r2_ctx_mac     <= cx_mac;
+            r2_ctx_act     <= cx_act;
+            r2_usport      <= r1_usport;
+            r2_ilen        <= ilen17[15:0];
             if (r1_port) begin
                 // host: plain frame
                 r2_eth_dst <= r1_eth_dst;
@@ -417,6 +488,7 @@ module hdr_parser #(
                 r2_sip     <= r1_sip;
                 r2_dip     <= r1_dip;
                 r2_vni     <= 24'd0;
+                r2_geneve  <= 1'b0;
                 r2_osip    <= 32'd0;
             end else begin
                 // net: inner frame
@@ -427,6 +499,7 @@ module hdr_parser #(
                 r2_sip     <= ipi_sip;
                 r2_dip     <= ipi_dip;
                 r2_vni     <= r1_vni;
+                r2_geneve  <= r1_geneve;
                 r2_osip    <= r1_sip;
             end
         end
@@ -462,6 +535,7 @@ module hdr_parser #(
             p_arp_spa     <= r2_arp_spa;
             p_arp_tpa     <= r2_arp_tpa;
             p_tunnel      <= ~r2_port;
+            p_geneve      <= r2_geneve;
             p_vni         <= r2_vni;
             p_outer_sip   <= r2_osip;
             p_eth_dst     <= r2_eth_dst;
@@ -470,6 +544,17 @@ module hdr_parser #(
             p_proto       <= r2_proto;
             p_sip         <= r2_sip;
             p_dip         <= r2_dip;
+            p_ctx         <= r2_ctx;
+            p_ctx_kind    <= r2_ctx_kind;
+            p_ctx_flags   <= r2_ctx_flags;
+            p_ctx_vnic    <= r2_ctx_vnic;
+            p_ctx_version <= r2_ctx_version;
+            p_ctx_be_id   <= r2_ctx_be_id;
+            p_ctx_vtep    <= r2_ctx_vtep;
+            p_ctx_mac     <= r2_ctx_mac;
+            p_ctx_act     <= r2_ctx_act;
+            p_udp_sport   <= r2_usport;
+            p_inner_len   <= r2_ilen;
             if (r2_port) begin
                 p_l4_drop        <= r2_l4d;
                 p_l4_drop_reason <= r2_l4rsn;

@@ -1,12 +1,13 @@
-// map_table: (VNI, VM IP) -> (VTEP IP, VM MAC) mapping table, 2**MAP_LOG2 buckets x MAP_WAYS ways,
-// one ram_sdp per way (depth = buckets). Host INDEX = bucket*MAP_WAYS + way.
+// map_table: (VNI, VM IP) -> (VTEP IP, VM MAC, tunnel type) mapping table, 2**MAP_LOG2 buckets x
+// MAP_WAYS ways, one ram_sdp per way (depth = buckets). Host INDEX = bucket*MAP_WAYS + way. The geneve
+// bit of an entry selects Geneve instead of VXLAN for a remote VTEP.
 //
 // Lookup: bucket = CRC-32C over the 7 bytes {vni[23:0], ip[31:0]} (network order) mod buckets; the
 // ways of that bucket are compared (valid, vni, ip); the lowest matching way wins.
 // Latency: mp_resp_valid pulses exactly 3 cycles after mp_req_valid, one request per cycle:
 //   cycle 1: request registered, CRC computed, RAM read issued
 //   cycle 2: RAM data, way compare                        -> registered response
-//   cycle 3: mp_resp_* valid (hit/vtep/mac hold until the next response; 0 on a miss)
+//   cycle 3: mp_resp_* valid (hit/vtep/mac/geneve hold until the next response; 0 on a miss)
 // Host read (hr_req pulse, hr_idx): queued until a cycle without a datapath RAM read (datapath has
 // priority), hr_done pulses one cycle after the RAM read with hr_* valid in that cycle only.
 // Host write (wr_en): one cycle; must not be issued while !ready.
@@ -29,6 +30,7 @@ module map_table #(
     input  wire [31:0]      wr_ip,
     input  wire [31:0]      wr_vtep,
     input  wire [47:0]      wr_mac,
+    input  wire             wr_geneve,
     // host read
     input  wire             hr_req,
     input  wire [IDX_W-1:0] hr_idx,
@@ -38,6 +40,7 @@ module map_table #(
     output wire [31:0]      hr_ip,
     output wire [31:0]      hr_vtep,
     output wire [47:0]      hr_mac,
+    output wire             hr_geneve,
     // lookup
     input  wire             mp_req_valid,
     input  wire [23:0]      mp_req_vni,
@@ -45,12 +48,13 @@ module map_table #(
     output reg              mp_resp_valid,
     output reg              mp_resp_hit,
     output reg  [31:0]      mp_resp_vtep,
-    output reg  [47:0]      mp_resp_mac
+    output reg  [47:0]      mp_resp_mac,
+    output reg              mp_resp_geneve
 );
     localparam BUCKETS = 1 << MAP_LOG2;
     localparam WAY_W   = $clog2(MAP_WAYS);
     localparam BA_W    = MAP_LOG2;                        // RAM address width
-    localparam EW      = 137;                             // {mac48, vtep32, ip32, vni24, valid1}
+    localparam EW      = 138;                             // {geneve1, mac48, vtep32, ip32, vni24, valid1}
 
     // ---- reset clear ----
     reg            clr_busy;
@@ -87,7 +91,7 @@ module map_table #(
     // ---- RAMs ----
     wire [BA_W-1:0]  wr_bucket = wr_idx[IDX_W-1:WAY_W];
     wire [WAY_W-1:0] wr_way    = wr_idx[WAY_W-1:0];
-    wire [EW-1:0]   wr_word   = {wr_mac, wr_vtep, wr_ip, wr_vni, wr_valid};
+    wire [EW-1:0]   wr_word   = {wr_geneve, wr_mac, wr_vtep, wr_ip, wr_vni, wr_valid};
     wire [MAP_WAYS*EW-1:0] q;
 
     genvar w;
@@ -112,16 +116,19 @@ module map_table #(
     reg        m_hit;
     reg [31:0] m_vtep;
     reg [47:0] m_mac;
+    reg        m_geneve;
     integer i;
     always @* begin
-        m_hit  = 1'b0;
-        m_vtep = 32'd0;
-        m_mac  = 48'd0;
+        m_hit    = 1'b0;
+        m_vtep   = 32'd0;
+        m_mac    = 48'd0;
+        m_geneve = 1'b0;
         for (i = MAP_WAYS - 1; i >= 0; i = i - 1) begin
             if (q[i*EW] && q[i*EW + 1 +: 24] == s2_vni && q[i*EW + 25 +: 32] == s2_ip && !s2_clr) begin
-                m_hit  = 1'b1;
-                m_vtep = q[i*EW + 57 +: 32];
-                m_mac  = q[i*EW + 89 +: 48];
+                m_hit    = 1'b1;
+                m_vtep   = q[i*EW + 57 +: 32];
+                m_mac    = q[i*EW + 89 +: 48];
+                m_geneve = q[i*EW + 137];
             end
         end
     end
@@ -139,6 +146,7 @@ module map_table #(
             mp_resp_hit   <= 1'b0;
             mp_resp_vtep  <= 32'd0;
             mp_resp_mac   <= 48'd0;
+            mp_resp_geneve <= 1'b0;
             hr_pend       <= 1'b0;
             hr_pidx       <= {IDX_W{1'b0}};
             hr_done       <= 1'b0;
@@ -156,6 +164,7 @@ module map_table #(
                 mp_resp_hit  <= m_hit;
                 mp_resp_vtep <= m_vtep;
                 mp_resp_mac  <= m_mac;
+                mp_resp_geneve <= m_geneve;
             end
             hr_done <= hr_go;
             if (hr_req) begin
@@ -175,4 +184,5 @@ module map_table #(
     assign hr_ip    = hq[25 +: 32];
     assign hr_vtep  = hq[57 +: 32];
     assign hr_mac   = hq[89 +: 48];
+    assign hr_geneve = hq[137];
 endmodule

@@ -3,7 +3,12 @@
 //   s_host -> ingress_buffer u_ib_host --desc d1-->                --cmd c1--> pkt_editor u_ed_host
 //   each editor's output is steered by its tdest (0 net, 1 host) to the axis_arbiter of that output
 //   port (arbiter input 0 = net-input editor, 1 = host-input editor) -> m_net / m_host.
-//   nezha_csr: AXI4-Lite registers, tables, tick counter and statistics.
+//   nezha_csr: AXI4-Lite registers, tables (offload entries and FE groups included), tick counter
+//   (internal, or tick_in pulses when TICK_CYCLES = 0) and statistics.
+//   probe_gen: the liveness probes of the FE groups (docs/nezha-offload.md section 5), started by the
+//   flow processor's probe rounds; its frames join m_net through a second axis_arbiter stage after the
+//   net output arbiter (input 0 = the editors' net traffic, input 1 = probes), which adds the arbiter's
+//   2 cycles of latency to m_net, not to the flow processor (per-frame cycles and throughput unchanged).
 // m_net_tuser is forced to zero (spec section 2). tx_* beat events for nezha_csr are registered
 // (counted one cycle after the beat is accepted on m_net / m_host).
 // Latency of a frame (no backpressure): last input beat -> descriptor 3 cycles, processor decision,
@@ -24,10 +29,13 @@ module nezha_core #(
     parameter ACL_RULES = 256,
     parameter ROUTES    = 16,
     parameter MAP_LOG2  = 6,
-    parameter MAP_WAYS  = 4
+    parameter MAP_WAYS  = 4,
+    parameter N_GROUPS  = 4         // FE groups (docs/nezha-offload.md section 6)
 ) (
     input  wire                  clk,
     input  wire                  rst,
+    // external tick pulse (counted when TICK_CYCLES = 0; tie to 0 when unused)
+    input  wire                  tick_in,
     // underlay in
     input  wire [DATA_W-1:0]     s_net_tdata,
     input  wire [DATA_W/8-1:0]   s_net_tkeep,
@@ -79,6 +87,7 @@ module nezha_core #(
     output wire                  mon_port,
     output wire [15:0]           mon_tick,
     output wire [15:0]           mon_slow_cycles,
+    output wire                  mon_probe,          // the record is a probe round, not a frame
     output wire                  busy
 );
     localparam integer KEEP_W  = DATA_W / 8;
@@ -90,6 +99,8 @@ module nezha_core #(
     localparam integer ACL_AW  = (ACL_N <= 2) ? 1 : $clog2(ACL_N);
     localparam integer RULE_W  = 151;     // NZ_RULE_W
     localparam integer ENTRY_W = 401;     // NZ_ENTRY_W
+    localparam integer HDR_MAX = 96;      // editor header limit: 88-byte context packets (64 before)
+    localparam integer GRP_W   = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
 
     // ------------------------------------------------------------------ configuration / tables
     wire [47:0]            cfg_nic_mac, cfg_nh_mac, cfg_gw_mac;
@@ -103,11 +114,11 @@ module nezha_core #(
     wire [N_VNIC*32-1:0]   vnic_ip;
     wire [N_VNIC*32-1:0]   vnic_gw;
     wire [N_VNIC*8-1:0]    vnic_acl;
-    wire                   rt_req_valid, rt_resp_valid, rt_resp_hit;
+    wire                   rt_req_valid, rt_resp_valid, rt_resp_hit, rt_resp_geneve;
     wire [23:0]            rt_req_vni;
     wire [31:0]            rt_req_ip, rt_resp_value;
     wire [1:0]             rt_resp_type;
-    wire                   mp_req_valid, mp_resp_valid, mp_resp_hit;
+    wire                   mp_req_valid, mp_resp_valid, mp_resp_hit, mp_resp_geneve;
     wire [23:0]            mp_req_vni;
     wire [31:0]            mp_req_ip, mp_resp_vtep;
     wire [47:0]            mp_resp_mac;
@@ -128,6 +139,19 @@ module nezha_core #(
     wire                   sess_rb_req, sess_rb_done;
     wire [LOC_W-1:0]       sess_rb_loc;
     wire [ENTRY_W-1:0]     sess_rb_entry;
+    // offload
+    wire [N_VNIC*2-1:0]    ol_mode;
+    wire [N_VNIC*GRP_W-1:0] ol_group;
+    wire [N_VNIC*8-1:0]    ol_version, ol_be_vnic;
+    wire [N_VNIC*32-1:0]   ol_be_vtep;
+    wire [N_GROUPS*3-1:0]  fg_count;
+    wire [N_GROUPS*128-1:0] fg_vtep;
+    wire [N_GROUPS*4-1:0]  fg_alive;
+    wire                   lv_refresh, lv_round, round_due, pg_ready, probe_tx;
+    wire [31:0]            lv_addr;
+    wire [15:0]            lv_tick, lv_round_tick, round_tick;
+    wire                   ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback;
+    wire                   ev_probe_reply_tx, ev_probe_reply_rx;
 
     // ------------------------------------------------------------------ ingress buffers
     wire                   d0_valid, d0_ready, d0_rx_error, d0_oversize, d0_stored;
@@ -179,19 +203,19 @@ module nezha_core #(
     wire                   c0_valid, c0_ready, c0_drop, c0_dest;
     wire [USER_W-1:0]      c0_user;
     wire [6:0]             c0_hdr_len;
-    wire [511:0]           c0_hdr;
+    wire [HDR_MAX*8-1:0]   c0_hdr;
     wire [15:0]            c0_strip;
     wire                   c1_valid, c1_ready, c1_drop, c1_dest;
     wire [USER_W-1:0]      c1_user;
     wire [6:0]             c1_hdr_len;
-    wire [511:0]           c1_hdr;
+    wire [HDR_MAX*8-1:0]   c1_hdr;
     wire [15:0]            c1_strip;
     wire                   busy_fp;
 
     flow_processor #(
         .DATA_W(DATA_W), .USER_W(USER_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES),
         .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
-        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES)
+        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .N_GROUPS(N_GROUPS)
     ) u_fp (
         .clk(clk), .rst(rst),
         .d0_valid(d0_valid), .d0_ready(d0_ready), .d0_len(d0_len), .d0_hdr(d0_hdr),
@@ -207,12 +231,17 @@ module nezha_core #(
         .tick_now(tick_now),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
+        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
+        .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
+        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
+        .round_due(round_due), .round_tick(round_tick), .pg_ready(pg_ready),
+        .lv_round(lv_round), .lv_round_tick(lv_round_tick),
         .rt_req_valid(rt_req_valid), .rt_req_vni(rt_req_vni), .rt_req_ip(rt_req_ip),
         .rt_resp_valid(rt_resp_valid), .rt_resp_hit(rt_resp_hit), .rt_resp_type(rt_resp_type),
-        .rt_resp_value(rt_resp_value),
+        .rt_resp_geneve(rt_resp_geneve), .rt_resp_value(rt_resp_value),
         .mp_req_valid(mp_req_valid), .mp_req_vni(mp_req_vni), .mp_req_ip(mp_req_ip),
         .mp_resp_valid(mp_resp_valid), .mp_resp_hit(mp_resp_hit), .mp_resp_vtep(mp_resp_vtep),
-        .mp_resp_mac(mp_resp_mac),
+        .mp_resp_mac(mp_resp_mac), .mp_resp_geneve(mp_resp_geneve),
         .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data),
         .acl_count(acl_count),
         .ev_valid(ev_valid), .ev_port(ev_port), .ev_len(ev_len), .ev_drop_reason(ev_drop_reason),
@@ -221,12 +250,15 @@ module nezha_core #(
         .ev_tx_vnic_valid(ev_tx_vnic_valid), .ev_tx_vnic(ev_tx_vnic), .ev_tx_len(ev_tx_len),
         .ev_newflow(ev_newflow), .ev_newflow_vnic(ev_newflow_vnic), .ev_slow_cycles(ev_slow_cycles),
         .ev_sess_hit(ev_sess_hit), .ev_sess_miss(ev_sess_miss), .ev_sess_closed(ev_sess_closed),
+        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx),
+        .ev_nz_verdict_rx(ev_nz_verdict_rx), .ev_nz_fallback(ev_nz_fallback),
+        .ev_probe_reply_tx(ev_probe_reply_tx), .ev_probe_reply_rx(ev_probe_reply_rx),
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
         .sess_rb_entry(sess_rb_entry),
         .mon_valid(mon_valid), .mon_port(mon_port), .mon_tick(mon_tick),
-        .mon_slow_cycles(mon_slow_cycles),
+        .mon_slow_cycles(mon_slow_cycles), .mon_probe(mon_probe),
         .busy(busy_fp)
     );
 
@@ -238,7 +270,7 @@ module nezha_core #(
     wire [USER_W-1:0]      e0_tuser, e1_tuser;
     wire                   busy_ed0, busy_ed1;
 
-    pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(64)) u_ed_net (
+    pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(HDR_MAX)) u_ed_net (
         .clk(clk), .rst(rst),
         .cmd_valid(c0_valid), .cmd_ready(c0_ready), .cmd_drop(c0_drop), .cmd_dest(c0_dest),
         .cmd_user(c0_user), .cmd_hdr_len(c0_hdr_len), .cmd_hdr(c0_hdr), .cmd_strip(c0_strip),
@@ -250,7 +282,7 @@ module nezha_core #(
         .busy(busy_ed0)
     );
 
-    pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(64)) u_ed_host (
+    pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(HDR_MAX)) u_ed_host (
         .clk(clk), .rst(rst),
         .cmd_valid(c1_valid), .cmd_ready(c1_ready), .cmd_drop(c1_drop), .cmd_dest(c1_dest),
         .cmd_user(c1_user), .cmd_hdr_len(c1_hdr_len), .cmd_hdr(c1_hdr), .cmd_strip(c1_strip),
@@ -264,7 +296,12 @@ module nezha_core #(
 
     // ------------------------------------------------------------------ steering + output arbiters
     wire an_s0_tready, an_s1_tready, ah_s0_tready, ah_s1_tready;
-    wire busy_an, busy_ah;
+    wire busy_an, busy_ah, busy_ap;
+    // the editors' net traffic before the probe stage
+    wire [DATA_W-1:0]      n1_tdata, pg_tdata;
+    wire [KEEP_W-1:0]      n1_tkeep, pg_tkeep;
+    wire                   n1_tvalid, n1_tready, n1_tlast, pg_tvalid, pg_tready, pg_tlast;
+    wire [USER_W-1:0]      n1_tuser;
     assign e0_tready = e0_tdest ? ah_s0_tready : an_s0_tready;
     assign e1_tready = e1_tdest ? ah_s1_tready : an_s1_tready;
 
@@ -274,9 +311,30 @@ module nezha_core #(
         .s0_tready(an_s0_tready), .s0_tlast(e0_tlast), .s0_tuser({USER_W{1'b0}}),
         .s1_tdata(e1_tdata), .s1_tkeep(e1_tkeep), .s1_tvalid(e1_tvalid && !e1_tdest),
         .s1_tready(an_s1_tready), .s1_tlast(e1_tlast), .s1_tuser({USER_W{1'b0}}),
+        .m_tdata(n1_tdata), .m_tkeep(n1_tkeep), .m_tvalid(n1_tvalid),
+        .m_tready(n1_tready), .m_tlast(n1_tlast), .m_tuser(n1_tuser),
+        .busy(busy_an)
+    );
+
+    // ------------------------------------------------------------------ liveness probes
+    probe_gen #(.DATA_W(DATA_W), .N_GROUPS(N_GROUPS)) u_probe (
+        .clk(clk), .rst(rst),
+        .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_vtep_ip(cfg_vtep_ip),
+        .fg_count(fg_count), .fg_vtep(fg_vtep),
+        .start(lv_round), .start_tick(lv_round_tick),
+        .m_tdata(pg_tdata), .m_tkeep(pg_tkeep), .m_tvalid(pg_tvalid), .m_tready(pg_tready),
+        .m_tlast(pg_tlast), .ev_probe(probe_tx), .ready(pg_ready)
+    );
+
+    axis_arbiter #(.DATA_W(DATA_W), .USER_W(USER_W)) u_arb_probe (
+        .clk(clk), .rst(rst),
+        .s0_tdata(n1_tdata), .s0_tkeep(n1_tkeep), .s0_tvalid(n1_tvalid),
+        .s0_tready(n1_tready), .s0_tlast(n1_tlast), .s0_tuser(n1_tuser),
+        .s1_tdata(pg_tdata), .s1_tkeep(pg_tkeep), .s1_tvalid(pg_tvalid),
+        .s1_tready(pg_tready), .s1_tlast(pg_tlast), .s1_tuser({USER_W{1'b0}}),
         .m_tdata(m_net_tdata), .m_tkeep(m_net_tkeep), .m_tvalid(m_net_tvalid),
         .m_tready(m_net_tready), .m_tlast(m_net_tlast), .m_tuser(m_net_tuser),
-        .busy(busy_an)
+        .busy(busy_ap)
     );
 
     axis_arbiter #(.DATA_W(DATA_W), .USER_W(USER_W)) u_arb_host (
@@ -326,9 +384,9 @@ module nezha_core #(
         .DATA_W(DATA_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .MTU_MAX(MTU_MAX),
         .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
         .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES),
-        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS)
+        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS)
     ) u_csr (
-        .clk(clk), .rst(rst),
+        .clk(clk), .rst(rst), .tick_in(tick_in),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
         .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
@@ -342,10 +400,10 @@ module nezha_core #(
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
         .rt_req_valid(rt_req_valid), .rt_req_vni(rt_req_vni), .rt_req_ip(rt_req_ip),
         .rt_resp_valid(rt_resp_valid), .rt_resp_hit(rt_resp_hit), .rt_resp_type(rt_resp_type),
-        .rt_resp_value(rt_resp_value),
+        .rt_resp_geneve(rt_resp_geneve), .rt_resp_value(rt_resp_value),
         .mp_req_valid(mp_req_valid), .mp_req_vni(mp_req_vni), .mp_req_ip(mp_req_ip),
         .mp_resp_valid(mp_resp_valid), .mp_resp_hit(mp_resp_hit), .mp_resp_vtep(mp_resp_vtep),
-        .mp_resp_mac(mp_resp_mac),
+        .mp_resp_mac(mp_resp_mac), .mp_resp_geneve(mp_resp_geneve),
         .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data),
         .acl_count(acl_count),
         .ev_valid(ev_valid), .ev_port(ev_port), .ev_len(ev_len), .ev_drop_reason(ev_drop_reason),
@@ -354,13 +412,22 @@ module nezha_core #(
         .ev_tx_vnic_valid(ev_tx_vnic_valid), .ev_tx_vnic(ev_tx_vnic), .ev_tx_len(ev_tx_len),
         .ev_newflow(ev_newflow), .ev_newflow_vnic(ev_newflow_vnic), .ev_slow_cycles(ev_slow_cycles),
         .ev_sess_hit(ev_sess_hit), .ev_sess_miss(ev_sess_miss), .ev_sess_closed(ev_sess_closed),
+        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx),
+        .ev_nz_verdict_rx(ev_nz_verdict_rx), .ev_nz_fallback(ev_nz_fallback),
+        .ev_probe_reply_tx(ev_probe_reply_tx), .ev_probe_reply_rx(ev_probe_reply_rx),
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
         .sess_rb_entry(sess_rb_entry),
+        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
+        .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
+        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
+        .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
+        .probe_tx(probe_tx),
         .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
         .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes)
     );
 
-    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah;
+    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap ||
+                  !pg_ready || round_due;
 endmodule

@@ -3,18 +3,21 @@
 // Contents: AXI4-Lite slave (axil_regs, 16-bit byte addresses, 32-bit data, one outstanding read and
 // one outstanding write, OKAY=0 / SLVERR=2), CORE/CONFIG registers, the 64-bit cycle counter,
 // tick_gen, vnic_table (flops), route_lpm (flops), map_table (RAM), acl_table (RAM + set counts),
-// stats_counters, and the indirect-table machinery (INDEX/CMD/STATUS/ENTRIES/DATA0..15 of the
-// VNIC, ROUTE, MAP, ACL and SESSION tables).
+// offload_table and fe_group_table (flops; docs/nezha-offload.md), stats_counters, and the indirect-table
+// machinery (INDEX/CMD/STATUS/ENTRIES/DATA0..15 of the VNIC, ROUTE, MAP, ACL, SESSION, OFFLOAD and
+// FE_GROUP tables).
 //
 // Register semantics (the C# model implements the same):
 //  * Every block header (TYPE +0, VERSION +4, NEXT +8) reads back; NEXT chains the blocks in
-//    address order (CORE, CONFIG, STATS, VNIC_STATS, VNIC_TABLE, ROUTE, MAP, ACL, SESSION), 0 last.
+//    address order (CORE, CONFIG, STATS, VNIC_STATS, VNIC_TABLE, ROUTE, MAP, ACL, SESSION, OFFLOAD,
+//    FE_GROUP), 0 last.
 //  * Unknown (incl. unaligned) address: read -> SLVERR, data 0; write -> SLVERR. Write to a read-only
 //    register (block headers, CORE parameters, CYCLES_LO/HI, TICK_NOW, NUM_COUNTERS, STATS and
 //    VNIC_STATS counters, STATUS, ENTRIES) -> SLVERR. Any write with wstrb != 4'hF -> SLVERR.
 //    Out-of-range values -> SLVERR: MTU outside 64..MTU_MAX, IDLE/CLOSE_TIMEOUT >= 32768, TICK_CYCLES
-//    0 or > 0xFFFFFF, *_MAC_HI with bits 31:16 set, VNIC_STATS SEL >= N_VNIC, ACL SET_SEL >= ACL_SETS,
-//    SET_COUNT > ACL_RULES. A refused write changes nothing (a refused CMD only sets STATUS, below).
+//    > 0xFFFFFF (0 is accepted: external tick, tick_in), *_MAC_HI with bits 31:16 set, VNIC_STATS
+//    SEL >= N_VNIC, ACL SET_SEL >= ACL_SETS, SET_COUNT > ACL_RULES,
+//    FE_GROUP PROBE_INTERVAL / PROBE_TIMEOUT > 65535. A refused write changes nothing (a refused CMD only sets STATUS, below).
 //    INDEX takes any 32-bit value (checked at CMD time). SET_COUNT reads/writes the count of set SET_SEL.
 //    ENTRIES reads the table size (SESSION: 2 * 2**SESS_LOG2 * SESS_WAYS).
 //  * CMD reads 0 (OKAY). DATA0..15 (all 16 words, every table) are plain 32-bit rw words; CMD 1 does
@@ -26,9 +29,11 @@
 //    value = BAD_CMD. Checks in order: BAD_CMD (3), INDEX >= ENTRIES -> BAD_INDEX (1), (CMD 1 only)
 //    field checks -> BAD_VALUE (2): VNI word bits 31:24 set (VNIC, ROUTE, MAP), MAC_HI word bits
 //    31:16 set (VNIC, MAP), ACL_SET >= ACL_SETS, PLEN > 32, TYPE == LOCAL with VALUE >= N_VNIC,
+//    MODE == 3 or GROUP >= N_GROUPS (OFFLOAD), COUNT > 4 (FE_GROUP; its ALIVE field is read-only),
 //    SRC_LEN/DST_LEN > 32, SPORT_LO > SPORT_HI or DPORT_LO > DPORT_HI (whatever VALID/ENABLE/PROTO
 //    say; other bits outside the fields are ignored). Route and ACL prefixes are stored (and read back)
-//    masked to their length. A refused CMD answers SLVERR, sets STATUS and changes nothing else;
+//    masked to their length. The GENEVE bits of ROUTE and MAP entries are stored for every entry.
+//    A refused CMD answers SLVERR, sets STATUS and changes nothing else;
 //    an accepted one answers OKAY and sets STATUS 0. The AXI response is held until the command is done.
 //
 // Latencies (cycles from the AXI handshake cycle - AR, or the later of AW and W - to the cycle with
@@ -55,22 +60,28 @@ module nezha_csr #(
     parameter ACL_RULES = 256,
     parameter ROUTES    = 16,
     parameter MAP_LOG2  = 6,
-    parameter MAP_WAYS  = 4
+    parameter MAP_WAYS  = 4,
+    parameter N_GROUPS  = 4
 ) (
-    clk, rst,
+    clk, rst, tick_in,
     s_axil_awaddr, s_axil_awvalid, s_axil_awready, s_axil_wdata, s_axil_wstrb, s_axil_wvalid, s_axil_wready,
     s_axil_bresp, s_axil_bvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_arready,
     s_axil_rdata, s_axil_rresp, s_axil_rvalid, s_axil_rready,
     cfg_nic_mac, cfg_nh_mac, cfg_gw_mac, cfg_vtep_ip, cfg_mtu, cfg_idle_to, cfg_close_to, tick_now,
     vnic_en, vnic_vni, vnic_mac, vnic_ip, vnic_gw, vnic_acl,
-    rt_req_valid, rt_req_vni, rt_req_ip, rt_resp_valid, rt_resp_hit, rt_resp_type, rt_resp_value,
+    rt_req_valid, rt_req_vni, rt_req_ip, rt_resp_valid, rt_resp_hit, rt_resp_type, rt_resp_geneve,
+    rt_resp_value,
     mp_req_valid, mp_req_vni, mp_req_ip, mp_resp_valid, mp_resp_hit, mp_resp_vtep, mp_resp_mac,
+    mp_resp_geneve,
     acl_rd_en, acl_rd_addr, acl_rd_data, acl_count,
     ev_valid, ev_port, ev_len, ev_drop_reason, ev_exc_reason, ev_arp_reply,
     ev_rx_vnic_valid, ev_rx_vnic, ev_tx_vnic_valid, ev_tx_vnic, ev_tx_len,
     ev_newflow, ev_newflow_vnic, ev_slow_cycles, ev_sess_hit, ev_sess_miss, ev_sess_closed,
     sess_ev_insert, sess_ev_insert_fail, sess_ev_aged, sess_ev_kicks, sess_occupancy,
     sess_rb_req, sess_rb_loc, sess_rb_done, sess_rb_entry,
+    ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback, ev_probe_reply_tx, ev_probe_reply_rx,
+    ol_mode, ol_group, ol_version, ol_be_vnic, ol_be_vtep, fg_count, fg_vtep, fg_alive,
+    lv_refresh, lv_addr, lv_tick, round_due, round_tick, lv_round, lv_round_tick, probe_tx,
     tx_net_beat, tx_net_last, tx_net_bytes, tx_host_beat, tx_host_last, tx_host_bytes
 );
     /* verilator lint_off UNUSEDPARAM */
@@ -88,28 +99,34 @@ module nezha_csr #(
     localparam integer MAP_N     = (1 << MAP_LOG2) * MAP_WAYS;
     localparam integer MAP_IW    = MAP_LOG2 + ((MAP_WAYS <= 1) ? 0 : $clog2(MAP_WAYS));
     localparam integer SESS_N    = 2 * (1 << SESS_LOG2) * SESS_WAYS;
-    localparam integer NUM_STATS = 48;
+    localparam integer NUM_STATS = NZ_STATS_COUNT;
+    localparam integer GRP_W     = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
     localparam [31:0]  MTU_MAX32 = MTU_MAX;
     localparam [15:0]  MTU_RESET = MTU_MAX32[15:0];
     localparam [6:0]   GATHER_N7 = 7'd6;     // DATA words a CMD 1 needs (max over tables)
-    localparam [6:0]   DRAM_LAST = 7'd79;    // N_TBL*16 - 1
+    localparam [6:0]   DRAM_LAST = 7'd111;   // N_TBL*16 - 1
     // DATA words of each table's entry layout (CMD 2 overwrites exactly these, 1 + highest WORD)
     localparam [31:0]  NW_VNIC  = NZ_VNIC_TABLE_GW_IP_WORD + 1;
     localparam [31:0]  NW_ROUTE = NZ_ROUTE_TABLE_VALUE_WORD + 1;
     localparam [31:0]  NW_MAP   = NZ_MAP_TABLE_MAC_HI_WORD + 1;
     localparam [31:0]  NW_ACL   = NZ_ACL_TABLE_DPORT_HI_WORD + 1;
     localparam [31:0]  NW_SESS  = NZ_SESSION_ACT1_MAC_HI_WORD + 1;
+    localparam [31:0]  NW_OL    = NZ_OFFLOAD_BE_VTEP_WORD + 1;
+    localparam [31:0]  NW_FG    = NZ_FE_GROUP_VTEP3_WORD + 1;
 
     // table numbers
-    localparam [2:0] T_VNIC = 3'd0, T_ROUTE = 3'd1, T_MAP = 3'd2, T_ACL = 3'd3, T_SESS = 3'd4;
-    localparam integer N_TBL = 5;
+    localparam [2:0] T_VNIC = 3'd0, T_ROUTE = 3'd1, T_MAP = 3'd2, T_ACL = 3'd3, T_SESS = 3'd4,
+                     T_OL = 3'd5, T_FG = 3'd6;
+    localparam integer N_TBL = 7;
     localparam integer DRAM_DEPTH = N_TBL * 16;       // DATA0..15 of every table
     localparam [31:0] TBL_SPAN  = NZ_TBL_DATA + 32'd64;                       // end of DATA15
     localparam [31:0] ACL_SPAN  = NZ_ACL_TABLE_SET_COUNT + 32'd4 - NZ_ACL_TABLE_BASE;
+    localparam [31:0] FG_SPAN   = NZ_FE_GROUP_ALIVE_ALL + 32'd4 - NZ_FE_GROUP_BASE;
 
     // ------------------------------------------------------------------ ports
     input  wire                   clk;
     input  wire                   rst;
+    input  wire                   tick_in;
     input  wire [15:0]            s_axil_awaddr;
     input  wire                   s_axil_awvalid;
     output wire                   s_axil_awready;
@@ -147,6 +164,7 @@ module nezha_csr #(
     output wire                   rt_resp_valid;
     output wire                   rt_resp_hit;
     output wire [1:0]             rt_resp_type;
+    output wire                   rt_resp_geneve;
     output wire [31:0]            rt_resp_value;
     input  wire                   mp_req_valid;
     input  wire [23:0]            mp_req_vni;
@@ -155,6 +173,7 @@ module nezha_csr #(
     output wire                   mp_resp_hit;
     output wire [31:0]            mp_resp_vtep;
     output wire [47:0]            mp_resp_mac;
+    output wire                   mp_resp_geneve;
     input  wire                   acl_rd_en;
     input  wire [ACL_AW-1:0]      acl_rd_addr;
     output wire [NZ_RULE_W-1:0]   acl_rd_data;
@@ -185,6 +204,28 @@ module nezha_csr #(
     output wire [LOC_W-1:0]       sess_rb_loc;
     input  wire                   sess_rb_done;
     input  wire [NZ_ENTRY_W-1:0]  sess_rb_entry;
+    input  wire                   ev_nz_redirect;
+    input  wire                   ev_nz_verdict_tx;
+    input  wire                   ev_nz_verdict_rx;
+    input  wire                   ev_nz_fallback;
+    input  wire                   ev_probe_reply_tx;
+    input  wire                   ev_probe_reply_rx;
+    output wire [N_VNIC*2-1:0]    ol_mode;
+    output wire [N_VNIC*GRP_W-1:0] ol_group;
+    output wire [N_VNIC*8-1:0]    ol_version;
+    output wire [N_VNIC*8-1:0]    ol_be_vnic;
+    output wire [N_VNIC*32-1:0]   ol_be_vtep;
+    output wire [N_GROUPS*3-1:0]  fg_count;
+    output wire [N_GROUPS*128-1:0] fg_vtep;
+    output wire [N_GROUPS*4-1:0]  fg_alive;
+    input  wire                   lv_refresh;
+    input  wire [31:0]            lv_addr;
+    input  wire [15:0]            lv_tick;
+    output wire                   round_due;
+    output wire [15:0]            round_tick;
+    input  wire                   lv_round;
+    input  wire [15:0]            lv_round_tick;
+    input  wire                   probe_tx;
     input  wire                   tx_net_beat;
     input  wire                   tx_net_last;
     input  wire [6:0]             tx_net_bytes;
@@ -212,6 +253,8 @@ module nezha_csr #(
             T_ROUTE: tbase = NZ_ROUTE_TABLE_BASE;
             T_MAP:   tbase = NZ_MAP_TABLE_BASE;
             T_ACL:   tbase = NZ_ACL_TABLE_BASE;
+            T_OL:    tbase = NZ_OFFLOAD_BASE;
+            T_FG:    tbase = NZ_FE_GROUP_BASE;
             default: tbase = NZ_SESSION_BASE;
         endcase
     endfunction
@@ -223,17 +266,21 @@ module nezha_csr #(
             T_ROUTE: ttype = NZ_ROUTE_TABLE_TYPE;
             T_MAP:   ttype = NZ_MAP_TABLE_TYPE;
             T_ACL:   ttype = NZ_ACL_TABLE_TYPE;
+            T_OL:    ttype = NZ_OFFLOAD_TYPE;
+            T_FG:    ttype = NZ_FE_GROUP_TYPE;
             default: ttype = NZ_SESSION_TYPE;
         endcase
     endfunction
 
-    function [31:0] tnext;              // block chain in address order; SESSION is the last block
+    function [31:0] tnext;              // block chain in address order; FE_GROUP is the last block
         input [2:0] t;
         case (t)
             T_VNIC:  tnext = NZ_ROUTE_TABLE_BASE;
             T_ROUTE: tnext = NZ_MAP_TABLE_BASE;
             T_MAP:   tnext = NZ_ACL_TABLE_BASE;
             T_ACL:   tnext = NZ_SESSION_BASE;
+            T_SESS:  tnext = NZ_OFFLOAD_BASE;
+            T_OL:    tnext = NZ_FE_GROUP_BASE;
             default: tnext = 32'd0;
         endcase
     endfunction
@@ -245,6 +292,8 @@ module nezha_csr #(
             T_ROUTE: tnwords = NW_ROUTE[4:0];
             T_MAP:   tnwords = NW_MAP[4:0];
             T_ACL:   tnwords = NW_ACL[4:0];
+            T_OL:    tnwords = NW_OL[4:0];
+            T_FG:    tnwords = NW_FG[4:0];
             default: tnwords = NW_SESS[4:0];
         endcase
     endfunction
@@ -256,6 +305,8 @@ module nezha_csr #(
             T_ROUTE: tentries = ROUTES;
             T_MAP:   tentries = MAP_N;
             T_ACL:   tentries = ACL_N;
+            T_OL:    tentries = N_VNIC;
+            T_FG:    tentries = N_GROUPS;
             default: tentries = SESS_N;
         endcase
     endfunction
@@ -291,6 +342,7 @@ module nezha_csr #(
     reg [23:0]       tick_cycles;
     reg [VNIC_W-1:0] vs_sel;
     reg [SET_W-1:0]  acl_sel;
+    reg [15:0]       probe_interval, probe_timeout;
     reg [63:0]       cycles;
     reg [31:0]       shadow;
     reg [31:0]       tidx  [0:N_TBL-1];
@@ -304,7 +356,7 @@ module nezha_csr #(
     assign cfg_idle_to  = idle_to;
     assign cfg_close_to = close_to;
 
-    tick_gen u_tick (.clk(clk), .rst(rst), .cfg_tick_cycles(tick_cycles), .tick_now(tick_now));
+    tick_gen u_tick (.clk(clk), .rst(rst), .cfg_tick_cycles(tick_cycles), .tick_in(tick_in), .tick_now(tick_now));
 
     // ------------------------------------------------------------------ FSM state
     localparam [3:0] S_CLEAR = 4'd0, S_IDLE = 4'd1, S_DEC = 4'd2, S_RDDATA = 4'd3, S_VSTAT = 4'd4,
@@ -429,7 +481,7 @@ module nezha_csr #(
         // indirect tables
         for (t = 0; t < N_TBL; t = t + 1) begin
             if (a32 >= tbase(t[2:0]) &&
-                (a32 - tbase(t[2:0])) < ((t[2:0] == T_ACL) ? ACL_SPAN : TBL_SPAN)) begin
+                (a32 - tbase(t[2:0])) < ((t[2:0] == T_ACL) ? ACL_SPAN : (t[2:0] == T_FG) ? FG_SPAN : TBL_SPAN)) begin
                 d_tbl_hit = 1'b1;
                 d_tbl     = t[2:0];
                 d_toff    = a32 - tbase(t[2:0]);
@@ -459,6 +511,18 @@ module nezha_csr #(
             if (a32 == NZ_ACL_TABLE_SET_COUNT) begin
                 d_ok  = 1'b1;
                 d_val = {23'd0, acl_cnt_sel};
+            end
+            if (a32 == NZ_FE_GROUP_PROBE_INTERVAL) begin
+                d_ok  = 1'b1;
+                d_val = {16'd0, probe_interval};
+            end
+            if (a32 == NZ_FE_GROUP_PROBE_TIMEOUT) begin
+                d_ok  = 1'b1;
+                d_val = {16'd0, probe_timeout};
+            end
+            if (a32 == NZ_FE_GROUP_ALIVE_ALL) begin
+                d_ok  = 1'b1;
+                d_val = {{(32 - N_GROUPS*4){1'b0}}, fg_alive};
             end
         end
     end
@@ -521,6 +585,7 @@ module nezha_csr #(
 
     wire [0:0]  r_valid   = stg[NZ_ROUTE_TABLE_VALID_WORD*32 + NZ_ROUTE_TABLE_VALID_SHIFT +: NZ_ROUTE_TABLE_VALID_WIDTH];
     wire [1:0]  r_type    = stg[NZ_ROUTE_TABLE_TYPE_WORD*32 + NZ_ROUTE_TABLE_TYPE_SHIFT +: NZ_ROUTE_TABLE_TYPE_WIDTH];
+    wire [0:0]  r_geneve  = stg[NZ_ROUTE_TABLE_GENEVE_WORD*32 + NZ_ROUTE_TABLE_GENEVE_SHIFT +: NZ_ROUTE_TABLE_GENEVE_WIDTH];
     wire [5:0]  r_plen    = stg[NZ_ROUTE_TABLE_PLEN_WORD*32 + NZ_ROUTE_TABLE_PLEN_SHIFT +: NZ_ROUTE_TABLE_PLEN_WIDTH];
     wire [23:0] r_vni     = stg[NZ_ROUTE_TABLE_VNI_WORD*32 + NZ_ROUTE_TABLE_VNI_SHIFT +: NZ_ROUTE_TABLE_VNI_WIDTH];
     wire [31:0] r_prefix  = stg[NZ_ROUTE_TABLE_PREFIX_WORD*32 + NZ_ROUTE_TABLE_PREFIX_SHIFT +: NZ_ROUTE_TABLE_PREFIX_WIDTH];
@@ -529,6 +594,7 @@ module nezha_csr #(
                             (r_type == NZ_ROUTE_TYPE_LOCAL[1:0] && r_value >= N_VNIC);
 
     wire [0:0]  m_valid   = stg[NZ_MAP_TABLE_VALID_WORD*32 + NZ_MAP_TABLE_VALID_SHIFT +: NZ_MAP_TABLE_VALID_WIDTH];
+    wire [0:0]  m_geneve  = stg[NZ_MAP_TABLE_GENEVE_WORD*32 + NZ_MAP_TABLE_GENEVE_SHIFT +: NZ_MAP_TABLE_GENEVE_WIDTH];
     wire [23:0] m_vni     = stg[NZ_MAP_TABLE_VNI_WORD*32 + NZ_MAP_TABLE_VNI_SHIFT +: NZ_MAP_TABLE_VNI_WIDTH];
     wire [31:0] m_ip      = stg[NZ_MAP_TABLE_IP_WORD*32 + NZ_MAP_TABLE_IP_SHIFT +: NZ_MAP_TABLE_IP_WIDTH];
     wire [31:0] m_vtep    = stg[NZ_MAP_TABLE_VTEP_WORD*32 + NZ_MAP_TABLE_VTEP_SHIFT +: NZ_MAP_TABLE_VTEP_WIDTH];
@@ -567,6 +633,20 @@ module nezha_csr #(
         a_rule[NZ_R_DPHI   +: 16]  = a_dphi;
     end
 
+    wire [1:0]  o_mode    = stg[NZ_OFFLOAD_MODE_WORD*32 + NZ_OFFLOAD_MODE_SHIFT +: NZ_OFFLOAD_MODE_WIDTH];
+    wire [7:0]  o_group   = stg[NZ_OFFLOAD_GROUP_WORD*32 + NZ_OFFLOAD_GROUP_SHIFT +: NZ_OFFLOAD_GROUP_WIDTH];
+    wire [7:0]  o_version = stg[NZ_OFFLOAD_VERSION_WORD*32 + NZ_OFFLOAD_VERSION_SHIFT +: NZ_OFFLOAD_VERSION_WIDTH];
+    wire [7:0]  o_be_vnic = stg[NZ_OFFLOAD_BE_VNIC_WORD*32 + NZ_OFFLOAD_BE_VNIC_SHIFT +: NZ_OFFLOAD_BE_VNIC_WIDTH];
+    wire [31:0] o_be_vtep = stg[NZ_OFFLOAD_BE_VTEP_WORD*32 + NZ_OFFLOAD_BE_VTEP_SHIFT +: NZ_OFFLOAD_BE_VTEP_WIDTH];
+    wire        o_bad     = (o_mode == 2'd3) || ({24'd0, o_group} >= N_GROUPS);
+
+    wire [2:0]  g_count   = stg[NZ_FE_GROUP_COUNT_WORD*32 + NZ_FE_GROUP_COUNT_SHIFT +: NZ_FE_GROUP_COUNT_WIDTH];
+    wire [127:0] g_vtep   = {stg[NZ_FE_GROUP_VTEP3_WORD*32 + NZ_FE_GROUP_VTEP3_SHIFT +: NZ_FE_GROUP_VTEP3_WIDTH],
+                             stg[NZ_FE_GROUP_VTEP2_WORD*32 + NZ_FE_GROUP_VTEP2_SHIFT +: NZ_FE_GROUP_VTEP2_WIDTH],
+                             stg[NZ_FE_GROUP_VTEP1_WORD*32 + NZ_FE_GROUP_VTEP1_SHIFT +: NZ_FE_GROUP_VTEP1_WIDTH],
+                             stg[NZ_FE_GROUP_VTEP0_WORD*32 + NZ_FE_GROUP_VTEP0_SHIFT +: NZ_FE_GROUP_VTEP0_WIDTH]};
+    wire        g_bad     = (g_count > 3'd4);
+
     reg c_bad;
     always @* begin
         case (c_tbl)
@@ -574,6 +654,8 @@ module nezha_csr #(
             T_ROUTE: c_bad = r_bad;
             T_MAP:   c_bad = m_bad;
             T_ACL:   c_bad = a_bad;
+            T_OL:    c_bad = o_bad;
+            T_FG:    c_bad = g_bad;
             default: c_bad = 1'b1;
         endcase
     end
@@ -589,7 +671,7 @@ module nezha_csr #(
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl)
     );
 
-    wire            rtr_valid;
+    wire            rtr_valid, rtr_geneve;
     wire [1:0]      rtr_type;
     wire [5:0]      rtr_plen;
     wire [23:0]     rtr_vni;
@@ -597,15 +679,16 @@ module nezha_csr #(
     route_lpm #(.ROUTES(ROUTES), .RI_W(RI_W)) u_route (
         .clk(clk), .rst(rst),
         .wr_en(commit && c_tbl == T_ROUTE), .wr_idx(tidx[T_ROUTE][RI_W-1:0]), .wr_valid(r_valid[0]),
-        .wr_type(r_type), .wr_plen(r_plen), .wr_vni(r_vni), .wr_prefix(r_prefix), .wr_value(r_value),
-        .rd_idx(tidx[T_ROUTE][RI_W-1:0]), .rd_valid(rtr_valid), .rd_type(rtr_type), .rd_plen(rtr_plen),
-        .rd_vni(rtr_vni), .rd_prefix(rtr_prefix), .rd_value(rtr_value),
+        .wr_type(r_type), .wr_geneve(r_geneve[0]), .wr_plen(r_plen), .wr_vni(r_vni), .wr_prefix(r_prefix),
+        .wr_value(r_value),
+        .rd_idx(tidx[T_ROUTE][RI_W-1:0]), .rd_valid(rtr_valid), .rd_type(rtr_type), .rd_geneve(rtr_geneve),
+        .rd_plen(rtr_plen), .rd_vni(rtr_vni), .rd_prefix(rtr_prefix), .rd_value(rtr_value),
         .rt_req_valid(rt_req_valid), .rt_req_vni(rt_req_vni), .rt_req_ip(rt_req_ip),
         .rt_resp_valid(rt_resp_valid), .rt_resp_hit(rt_resp_hit), .rt_resp_type(rt_resp_type),
-        .rt_resp_value(rt_resp_value)
+        .rt_resp_geneve(rt_resp_geneve), .rt_resp_value(rt_resp_value)
     );
 
-    wire        map_ready, map_hr_done, mpr_valid;
+    wire        map_ready, map_hr_done, mpr_valid, mpr_geneve;
     wire [23:0] mpr_vni;
     wire [31:0] mpr_ip, mpr_vtep;
     wire [47:0] mpr_mac;
@@ -614,11 +697,13 @@ module nezha_csr #(
         .clk(clk), .rst(rst), .ready(map_ready),
         .wr_en(commit && c_tbl == T_MAP), .wr_idx(tidx[T_MAP][MAP_IW-1:0]), .wr_valid(m_valid[0]),
         .wr_vni(m_vni), .wr_ip(m_ip), .wr_vtep(m_vtep), .wr_mac({m_mac_hi, m_mac_lo}),
+        .wr_geneve(m_geneve[0]),
         .hr_req(map_hr_req), .hr_idx(tidx[T_MAP][MAP_IW-1:0]), .hr_done(map_hr_done),
         .hr_valid(mpr_valid), .hr_vni(mpr_vni), .hr_ip(mpr_ip), .hr_vtep(mpr_vtep), .hr_mac(mpr_mac),
+        .hr_geneve(mpr_geneve),
         .mp_req_valid(mp_req_valid), .mp_req_vni(mp_req_vni), .mp_req_ip(mp_req_ip),
         .mp_resp_valid(mp_resp_valid), .mp_resp_hit(mp_resp_hit), .mp_resp_vtep(mp_resp_vtep),
-        .mp_resp_mac(mp_resp_mac)
+        .mp_resp_mac(mp_resp_mac), .mp_resp_geneve(mp_resp_geneve)
     );
 
     wire                 acl_ready, acl_hr_done;
@@ -636,6 +721,26 @@ module nezha_csr #(
     );
     assign acl_cnt_sel = acl_count[acl_sel*9 +: 9];
 
+    wire [VNIC_W-1:0] oi = tidx[T_OL][VNIC_W-1:0];
+    offload_table #(.VNIC_W(VNIC_W), .GRP_W(GRP_W)) u_offload (
+        .clk(clk), .rst(rst),
+        .wr_en(commit && c_tbl == T_OL), .wr_idx(oi), .wr_mode(o_mode), .wr_group(o_group[GRP_W-1:0]),
+        .wr_version(o_version), .wr_be_vnic(o_be_vnic), .wr_be_vtep(o_be_vtep),
+        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
+        .ol_be_vtep(ol_be_vtep)
+    );
+
+    wire [GRP_W-1:0] gi = tidx[T_FG][GRP_W-1:0];
+    wire [4:0]       fe_down;
+    fe_group_table #(.N_GROUPS(N_GROUPS), .GRP_W(GRP_W)) u_groups (
+        .clk(clk), .rst(rst), .tick_now(tick_now), .cfg_interval(probe_interval), .cfg_timeout(probe_timeout),
+        .wr_en(commit && c_tbl == T_FG), .wr_idx(gi), .wr_count(g_count), .wr_vtep(g_vtep),
+        .rf_valid(lv_refresh), .rf_addr(lv_addr), .rf_tick(lv_tick),
+        .round_due(round_due), .round_tick(round_tick), .round_go(lv_round), .go_tick(lv_round_tick),
+        .ev_fe_down(fe_down),
+        .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive)
+    );
+
     assign sess_rb_loc = tidx[T_SESS][LOC_W-1:0];
 
     wire        vs_req = (state == S_DEC) && !r_write && d_ok && d_kind == RK_VSTAT;
@@ -649,6 +754,9 @@ module nezha_csr #(
         .ev_tx_vnic_valid(ev_tx_vnic_valid), .ev_tx_vnic(ev_tx_vnic), .ev_tx_len(ev_tx_len),
         .ev_newflow(ev_newflow), .ev_newflow_vnic(ev_newflow_vnic), .ev_slow_cycles(ev_slow_cycles),
         .ev_sess_hit(ev_sess_hit), .ev_sess_miss(ev_sess_miss), .ev_sess_closed(ev_sess_closed),
+        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx), .ev_nz_verdict_rx(ev_nz_verdict_rx),
+        .ev_nz_fallback(ev_nz_fallback), .ev_probe_reply_tx(ev_probe_reply_tx),
+        .ev_probe_reply_rx(ev_probe_reply_rx), .probe_tx(probe_tx), .fe_down(fe_down),
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
@@ -658,7 +766,7 @@ module nezha_csr #(
     );
 
     // ------------------------------------------------------------------ CMD 2: entry -> DATA words
-    reg [511:0] f_vnic, f_route, f_map, f_acl, f_sess;
+    reg [511:0] f_vnic, f_route, f_map, f_acl, f_sess, f_ol, f_fg;
     reg [127:0] s_key;
     reg [NZ_ACT_W-1:0] s_a0, s_a1;
     always @* begin
@@ -674,6 +782,7 @@ module nezha_csr #(
         f_route = 512'd0;
         f_route[NZ_ROUTE_TABLE_VALID_WORD*32 + NZ_ROUTE_TABLE_VALID_SHIFT +: NZ_ROUTE_TABLE_VALID_WIDTH]  = rtr_valid;
         f_route[NZ_ROUTE_TABLE_TYPE_WORD*32 + NZ_ROUTE_TABLE_TYPE_SHIFT +: NZ_ROUTE_TABLE_TYPE_WIDTH]   = rtr_type;
+        f_route[NZ_ROUTE_TABLE_GENEVE_WORD*32 + NZ_ROUTE_TABLE_GENEVE_SHIFT +: NZ_ROUTE_TABLE_GENEVE_WIDTH] = rtr_geneve;
         f_route[NZ_ROUTE_TABLE_PLEN_WORD*32 + NZ_ROUTE_TABLE_PLEN_SHIFT +: NZ_ROUTE_TABLE_PLEN_WIDTH]   = rtr_plen;
         f_route[NZ_ROUTE_TABLE_VNI_WORD*32 + NZ_ROUTE_TABLE_VNI_SHIFT +: NZ_ROUTE_TABLE_VNI_WIDTH]    = rtr_vni;
         f_route[NZ_ROUTE_TABLE_PREFIX_WORD*32 + NZ_ROUTE_TABLE_PREFIX_SHIFT +: NZ_ROUTE_TABLE_PREFIX_WIDTH] = rtr_prefix;
@@ -681,6 +790,7 @@ module nezha_csr #(
 
         f_map = 512'd0;
         f_map[NZ_MAP_TABLE_VALID_WORD*32 + NZ_MAP_TABLE_VALID_SHIFT +: NZ_MAP_TABLE_VALID_WIDTH]  = mpr_valid;
+        f_map[NZ_MAP_TABLE_GENEVE_WORD*32 + NZ_MAP_TABLE_GENEVE_SHIFT +: NZ_MAP_TABLE_GENEVE_WIDTH] = mpr_geneve;
         f_map[NZ_MAP_TABLE_VNI_WORD*32 + NZ_MAP_TABLE_VNI_SHIFT +: NZ_MAP_TABLE_VNI_WIDTH]    = mpr_vni;
         f_map[NZ_MAP_TABLE_IP_WORD*32 + NZ_MAP_TABLE_IP_SHIFT +: NZ_MAP_TABLE_IP_WIDTH]     = mpr_ip;
         f_map[NZ_MAP_TABLE_VTEP_WORD*32 + NZ_MAP_TABLE_VTEP_SHIFT +: NZ_MAP_TABLE_VTEP_WIDTH]   = mpr_vtep;
@@ -700,6 +810,21 @@ module nezha_csr #(
         f_acl[NZ_ACL_TABLE_SPORT_HI_WORD*32 + NZ_ACL_TABLE_SPORT_HI_SHIFT +: NZ_ACL_TABLE_SPORT_HI_WIDTH] = acl_hr_rule[NZ_R_SPHI +: 16];
         f_acl[NZ_ACL_TABLE_DPORT_LO_WORD*32 + NZ_ACL_TABLE_DPORT_LO_SHIFT +: NZ_ACL_TABLE_DPORT_LO_WIDTH] = acl_hr_rule[NZ_R_DPLO +: 16];
         f_acl[NZ_ACL_TABLE_DPORT_HI_WORD*32 + NZ_ACL_TABLE_DPORT_HI_SHIFT +: NZ_ACL_TABLE_DPORT_HI_WIDTH] = acl_hr_rule[NZ_R_DPHI +: 16];
+
+        f_ol = 512'd0;
+        f_ol[NZ_OFFLOAD_MODE_WORD*32 + NZ_OFFLOAD_MODE_SHIFT +: NZ_OFFLOAD_MODE_WIDTH]          = ol_mode[oi*2 +: 2];
+        f_ol[NZ_OFFLOAD_GROUP_WORD*32 + NZ_OFFLOAD_GROUP_SHIFT +: GRP_W]                       = ol_group[oi*GRP_W +: GRP_W];
+        f_ol[NZ_OFFLOAD_VERSION_WORD*32 + NZ_OFFLOAD_VERSION_SHIFT +: NZ_OFFLOAD_VERSION_WIDTH] = ol_version[oi*8 +: 8];
+        f_ol[NZ_OFFLOAD_BE_VNIC_WORD*32 + NZ_OFFLOAD_BE_VNIC_SHIFT +: NZ_OFFLOAD_BE_VNIC_WIDTH] = ol_be_vnic[oi*8 +: 8];
+        f_ol[NZ_OFFLOAD_BE_VTEP_WORD*32 + NZ_OFFLOAD_BE_VTEP_SHIFT +: NZ_OFFLOAD_BE_VTEP_WIDTH] = ol_be_vtep[oi*32 +: 32];
+
+        f_fg = 512'd0;
+        f_fg[NZ_FE_GROUP_COUNT_WORD*32 + NZ_FE_GROUP_COUNT_SHIFT +: NZ_FE_GROUP_COUNT_WIDTH] = fg_count[gi*3 +: 3];
+        f_fg[NZ_FE_GROUP_ALIVE_WORD*32 + NZ_FE_GROUP_ALIVE_SHIFT +: NZ_FE_GROUP_ALIVE_WIDTH] = fg_alive[gi*4 +: 4];
+        f_fg[NZ_FE_GROUP_VTEP0_WORD*32 + NZ_FE_GROUP_VTEP0_SHIFT +: NZ_FE_GROUP_VTEP0_WIDTH] = fg_vtep[gi*128 +: 32];
+        f_fg[NZ_FE_GROUP_VTEP1_WORD*32 + NZ_FE_GROUP_VTEP1_SHIFT +: NZ_FE_GROUP_VTEP1_WIDTH] = fg_vtep[gi*128 + 32 +: 32];
+        f_fg[NZ_FE_GROUP_VTEP2_WORD*32 + NZ_FE_GROUP_VTEP2_SHIFT +: NZ_FE_GROUP_VTEP2_WIDTH] = fg_vtep[gi*128 + 64 +: 32];
+        f_fg[NZ_FE_GROUP_VTEP3_WORD*32 + NZ_FE_GROUP_VTEP3_SHIFT +: NZ_FE_GROUP_VTEP3_WIDTH] = fg_vtep[gi*128 + 96 +: 32];
 
         // session entry (nezha_types.vh): key = {vni, proto, lo_ip, hi_ip, lo_port, hi_port}
         s_key = sess_rb_entry[NZ_E_KEY +: NZ_KEY_W];
@@ -747,10 +872,12 @@ module nezha_csr #(
                 NZ_CONFIG_MTU:           w_ok = (r_wdata >= 32'd64) && (r_wdata <= MTU_MAX);
                 NZ_CONFIG_IDLE_TIMEOUT,
                 NZ_CONFIG_CLOSE_TIMEOUT: w_ok = (r_wdata < 32'd32768);
-                NZ_CONFIG_TICK_CYCLES:   w_ok = (r_wdata != 32'd0) && (r_wdata <= 32'h00FFFFFF);
+                NZ_CONFIG_TICK_CYCLES:   w_ok = (r_wdata <= 32'h00FFFFFF);
                 NZ_VNIC_STATS_SEL:       w_ok = (r_wdata < N_VNIC);
                 NZ_ACL_TABLE_SET_SEL:    w_ok = (r_wdata < ACL_SETS);
                 NZ_ACL_TABLE_SET_COUNT:  w_ok = (r_wdata <= ACL_RULES);
+                NZ_FE_GROUP_PROBE_INTERVAL,
+                NZ_FE_GROUP_PROBE_TIMEOUT: w_ok = (r_wdata <= 32'd65535);
                 default:                 w_ok = d_tbl_hit && (d_is_data || d_toff == NZ_TBL_INDEX);
             endcase
         end
@@ -789,6 +916,8 @@ module nezha_csr #(
             tick_cycles <= 24'd1000;
             vs_sel      <= {VNIC_W{1'b0}};
             acl_sel     <= {SET_W{1'b0}};
+            probe_interval <= 16'd0;
+            probe_timeout  <= 16'd100;
             cycles      <= 64'd0;
             shadow      <= 32'd0;
             for (i = 0; i < N_TBL; i = i + 1) begin
@@ -890,6 +1019,8 @@ module nezha_csr #(
                                 NZ_CONFIG_TICK_CYCLES:   tick_cycles   <= r_wdata[23:0];
                                 NZ_VNIC_STATS_SEL:       vs_sel        <= r_wdata[VNIC_W-1:0];
                                 NZ_ACL_TABLE_SET_SEL:    acl_sel       <= r_wdata[SET_W-1:0];
+                                NZ_FE_GROUP_PROBE_INTERVAL: probe_interval <= r_wdata[15:0];
+                                NZ_FE_GROUP_PROBE_TIMEOUT:  probe_timeout  <= r_wdata[15:0];
                                 default: begin
                                     if (d_tbl_hit && d_toff == NZ_TBL_INDEX)
                                         tidx[d_tbl] <= r_wdata;
@@ -957,6 +1088,14 @@ module nezha_csr #(
                                 stg   <= f_acl;
                                 state <= S_SCATTER;
                             end
+                        end
+                        T_OL: begin
+                            stg   <= f_ol;
+                            state <= S_SCATTER;
+                        end
+                        T_FG: begin
+                            stg   <= f_fg;
+                            state <= S_SCATTER;
                         end
                         default: begin
                             if (!f_issued)

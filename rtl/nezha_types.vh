@@ -1,7 +1,8 @@
 // Shared bit layouts of the Nezha datapath (see docs/rtl-interfaces.md). Include inside a module body.
 // Session key (128 bits, MSB first = hash byte order): {vni[23:0], proto[7:0], lo_ip, hi_ip, lo_port, hi_port}
 localparam integer NZ_KEY_W      = 128;
-// Session action (90 bits): {mac[47:0], vtep[31:0], vnic[7:0], type[1:0]}; type 0 NONE, 1 DELIVER, 2 ENCAP
+// Session action (90 bits): {mac[47:0], vtep[31:0], vnic[7:0], type[1:0]}; type 0 NONE, 1 DELIVER,
+// 2 ENCAP (VXLAN), 3 ENCAP_GENEVE
 localparam integer NZ_ACT_W      = 90;
 localparam integer NZ_ACT_TYPE   = 0;   // [1:0]
 localparam integer NZ_ACT_VNIC   = 2;   // [9:2]
@@ -34,3 +35,5 @@ localparam integer NZ_R_SPHI     = 103; // [118:103]
 localparam integer NZ_R_DPLO     = 119; // [134:119]
 localparam integer NZ_R_DPHI     = 135; // [150:135]
 localparam integer NZ_RULE_W     = 151;
+// Nezha context option header (docs/nezha-offload.md section 3): class 0xFF4E, type 0x01, R 0, length 5
+localparam [31:0] NZ_CTX_OPT_HDR = 32'hFF4E0105;

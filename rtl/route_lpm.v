@@ -4,8 +4,9 @@
 // covers rt_req_ip, the longest prefix wins; on equal length the lowest index wins.
 // Latency: rt_resp_valid pulses exactly 2 cycles after rt_req_valid (one request per cycle may be
 // issued, fully pipelined): cycle 1 = per-entry compare (registered match vector), cycle 2 =
-// reduction (registered hit/type/value). rt_resp_hit/type/value hold until the next response;
-// type and value are 0 on a miss.
+// reduction (registered hit/type/geneve/value). rt_resp_hit/type/geneve/value hold until the next
+// response; type, geneve and value are 0 on a miss. geneve is the entry's tunnel-type bit (VTEP routes:
+// encapsulate with Geneve instead of VXLAN); it is stored for every type.
 // Host port: wr_en writes entry wr_idx (prefix stored masked to plen; plen > 32 acts as 32, the CSR
 // refuses such values); rd_idx -> rd_* is combinational (stored values).
 module route_lpm #(
@@ -19,6 +20,7 @@ module route_lpm #(
     input  wire [RI_W-1:0] wr_idx,
     input  wire            wr_valid,
     input  wire [1:0]      wr_type,
+    input  wire            wr_geneve,
     input  wire [5:0]      wr_plen,
     input  wire [23:0]     wr_vni,
     input  wire [31:0]     wr_prefix,
@@ -27,6 +29,7 @@ module route_lpm #(
     input  wire [RI_W-1:0] rd_idx,
     output wire            rd_valid,
     output wire [1:0]      rd_type,
+    output wire            rd_geneve,
     output wire [5:0]      rd_plen,
     output wire [23:0]     rd_vni,
     output wire [31:0]     rd_prefix,
@@ -38,10 +41,12 @@ module route_lpm #(
     output reg             rt_resp_valid,
     output reg             rt_resp_hit,
     output reg  [1:0]      rt_resp_type,
+    output reg             rt_resp_geneve,
     output reg  [31:0]     rt_resp_value
 );
     reg [ROUTES-1:0]    t_valid;
     reg [ROUTES*2-1:0]  t_type;
+    reg [ROUTES-1:0]    t_geneve;
     reg [ROUTES*6-1:0]  t_plen;
     reg [ROUTES*24-1:0] t_vni;
     reg [ROUTES*32-1:0] t_prefix;
@@ -64,6 +69,7 @@ module route_lpm #(
         if (rst) begin
             t_valid  <= {ROUTES{1'b0}};
             t_type   <= {ROUTES*2{1'b0}};
+            t_geneve <= {ROUTES{1'b0}};
             t_plen   <= {ROUTES*6{1'b0}};
             t_vni    <= {ROUTES*24{1'b0}};
             t_prefix <= {ROUTES*32{1'b0}};
@@ -73,6 +79,7 @@ module route_lpm #(
                 if (wr_idx == i[RI_W-1:0]) begin
                     t_valid[i]           <= wr_valid;
                     t_type[i*2 +: 2]     <= wr_type;
+                    t_geneve[i]          <= wr_geneve;
                     t_plen[i*6 +: 6]     <= wr_plen;
                     t_vni[i*24 +: 24]    <= wr_vni;
                     t_prefix[i*32 +: 32] <= wr_prefix & pmask(wr_plen);
@@ -84,6 +91,7 @@ module route_lpm #(
 
     assign rd_valid  = t_valid[rd_idx];
     assign rd_type   = t_type[rd_idx*2 +: 2];
+    assign rd_geneve = t_geneve[rd_idx];
     assign rd_plen   = t_plen[rd_idx*6 +: 6];
     assign rd_vni    = t_vni[rd_idx*24 +: 24];
     assign rd_prefix = t_prefix[rd_idx*32 +: 32];
@@ -126,16 +134,18 @@ module route_lpm #(
 
     always @(posedge clk) begin
         if (rst) begin
-            rt_resp_valid <= 1'b0;
-            rt_resp_hit   <= 1'b0;
-            rt_resp_type  <= 2'd0;
-            rt_resp_value <= 32'd0;
+            rt_resp_valid  <= 1'b0;
+            rt_resp_hit    <= 1'b0;
+            rt_resp_type   <= 2'd0;
+            rt_resp_geneve <= 1'b0;
+            rt_resp_value  <= 32'd0;
         end else begin
             rt_resp_valid <= s1_valid;
             if (s1_valid) begin
-                rt_resp_hit   <= r_found;
-                rt_resp_type  <= r_found ? t_type[r_idx*2 +: 2] : 2'd0;
-                rt_resp_value <= r_found ? t_value[r_idx*32 +: 32] : 32'd0;
+                rt_resp_hit    <= r_found;
+                rt_resp_type   <= r_found ? t_type[r_idx*2 +: 2] : 2'd0;
+                rt_resp_geneve <= r_found && t_geneve[r_idx];
+                rt_resp_value  <= r_found ? t_value[r_idx*32 +: 32] : 32'd0;
             end
         end
     end

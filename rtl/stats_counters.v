@@ -1,7 +1,8 @@
-// stats_counters: the 48 STATS counters (datapath-spec section 6) and the per-vNIC counters.
+// stats_counters: the NZ_STATS_COUNT (56) STATS counters (datapath-spec section 6, nezha-offload.md section 6)
+// and the per-vNIC counters.
 //
 // STATS counters (64-bit flops, index = STATS COUNTER index):
-//   1..18  drop reasons: +1 when ev_valid and ev_drop_reason == index
+//   1..21  drop reasons: +1 when ev_valid and ev_drop_reason == index
 //   25..27 exceptions:   +1 when ev_valid and ev_exc_reason == index-24
 //   28     ARP replies:  +1 when ev_valid and ev_arp_reply
 //   32 +sess_ev_insert, 33 +sess_ev_insert_fail, 34 +sess_ev_aged, 36 +sess_ev_kicks (per cycle,
@@ -9,6 +10,10 @@
 //   39     gauge: reads sess_occupancy (zero-extended)
 //   40/41  +1 / +ev_len when ev_valid and ev_port == 0 (net);  44/45 the same for ev_port == 1 (host)
 //   42/43  +1 on tx_net_beat && tx_net_last / +tx_net_bytes on every tx_net_beat; 46/47 host likewise
+//   48 NZ_REDIRECTS, 49 NZ_VERDICTS_TX, 50 NZ_VERDICTS_RX, 51 NZ_FALLBACK, 53 PROBE_REPLIES_TX,
+//   54 PROBE_REPLIES_RX: +1 when ev_valid and ev_nz_redirect / _verdict_tx / _verdict_rx / _fallback /
+//   ev_probe_reply_tx / _rx; 52 PROBES_TX +1 per probe_tx pulse, 55 FE_DOWN +fe_down (per cycle, not
+//   qualified by ev_valid)
 //   all other indices read 0. Every input can be active in every cycle.
 // st_idx -> st_value is combinational (the current counter value).
 //
@@ -46,6 +51,15 @@ module stats_counters #(
     input  wire              ev_sess_hit,
     input  wire              ev_sess_miss,
     input  wire              ev_sess_closed,
+    input  wire              ev_nz_redirect,
+    input  wire              ev_nz_verdict_tx,
+    input  wire              ev_nz_verdict_rx,
+    input  wire              ev_nz_fallback,
+    input  wire              ev_probe_reply_tx,
+    input  wire              ev_probe_reply_rx,
+    // liveness events (per cycle)
+    input  wire              probe_tx,
+    input  wire [4:0]        fe_down,
     // session table events
     input  wire              sess_ev_insert,
     input  wire              sess_ev_insert_fail,
@@ -68,7 +82,10 @@ module stats_counters #(
     output reg               vs_done,
     output reg  [63:0]       vs_value
 );
-    localparam NUM = 48;
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_regs.vh"
+    /* verilator lint_on UNUSEDPARAM */
+    localparam NUM = NZ_STATS_COUNT;
 
     // ------------------------------------------------------------------ STATS counters
     /* verilator lint_off UNUSEDSIGNAL */
@@ -78,7 +95,7 @@ module stats_counters #(
     always @* begin
         for (k = 0; k < NUM; k = k + 1)
             inc[k*17 +: 17] = 17'd0;
-        for (k = 1; k <= 18; k = k + 1)
+        for (k = 1; k <= 21; k = k + 1)
             inc[k*17 +: 17] = {16'd0, ev_valid && ev_drop_reason == k[4:0]};
         for (k = 1; k <= 3; k = k + 1)
             inc[(24 + k)*17 +: 17] = {16'd0, ev_valid && ev_exc_reason == k[1:0]};
@@ -98,13 +115,21 @@ module stats_counters #(
         inc[45*17 +: 17] = (ev_valid && ev_port) ? {1'b0, ev_len} : 17'd0;
         inc[46*17 +: 17] = {16'd0, tx_host_beat && tx_host_last};
         inc[47*17 +: 17] = tx_host_beat ? {10'd0, tx_host_bytes} : 17'd0;
+        inc[48*17 +: 17] = {16'd0, ev_valid && ev_nz_redirect};
+        inc[49*17 +: 17] = {16'd0, ev_valid && ev_nz_verdict_tx};
+        inc[50*17 +: 17] = {16'd0, ev_valid && ev_nz_verdict_rx};
+        inc[51*17 +: 17] = {16'd0, ev_valid && ev_nz_fallback};
+        inc[52*17 +: 17] = {16'd0, probe_tx};
+        inc[53*17 +: 17] = {16'd0, ev_valid && ev_probe_reply_tx};
+        inc[54*17 +: 17] = {16'd0, ev_valid && ev_probe_reply_rx};
+        inc[55*17 +: 17] = {12'd0, fe_down};
     end
 
     wire [NUM*64-1:0] cnt_flat;
     genvar g;
     generate
         for (g = 0; g < NUM; g = g + 1) begin : g_cnt
-            if ((g >= 1 && g <= 18) || (g >= 25 && g <= 28) || (g >= 32 && g <= 38) || g >= 40) begin : g_used
+            if ((g >= 1 && g <= 21) || (g >= 25 && g <= 28) || (g >= 32 && g <= 38) || g >= 40) begin : g_used
                 reg [63:0] c;
                 always @(posedge clk) begin
                     if (rst)
@@ -121,7 +146,7 @@ module stats_counters #(
         end
     endgenerate
 
-    assign st_value = (st_idx < NUM) ? cnt_flat[st_idx*64 +: 64] : 64'd0;
+    assign st_value = ({26'd0, st_idx} < NUM) ? cnt_flat[st_idx*64 +: 64] : 64'd0;
 
     // ------------------------------------------------------------------ per-vNIC counters
     reg              hr_pend;

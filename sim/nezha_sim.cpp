@@ -180,6 +180,7 @@ public:
     OutPort out[2];
     std::deque<nz_mon_t> mon;
     Axil ax;
+    uint64_t tick_pulses = 0;  // tick_in pulses still to drive, one per cycle
     uint64_t cycle = 0;
     uint64_t proto_errors = 0;
     std::string proto_text;
@@ -206,6 +207,7 @@ public:
         }
         mon.clear();
         ax = Axil{};
+        tick_pulses = 0;
     }
 
     int pop(int port, uint8_t* buf, uint32_t cap, uint32_t* len, uint32_t* tuser, uint64_t* cyc) {
@@ -317,7 +319,7 @@ public:
 
     bool idle_now() const override {
         return in[0].q.frames.empty() && in[1].q.frames.empty() && !out[0].in_frame && !out[1].in_frame &&
-               ax.op == 0 && !m_->busy && !m_->m_net_tvalid && !m_->m_host_tvalid;
+               ax.op == 0 && tick_pulses == 0 && !m_->busy && !m_->m_net_tvalid && !m_->m_host_tvalid;
     }
 
     bool busy() const override { return m_->busy; }
@@ -401,6 +403,7 @@ private:
         m_->s_axil_bready = 0;
         m_->s_axil_arvalid = 0;
         m_->s_axil_rready = 0;
+        m_->tick_in = 0;
     }
 
     void dump(uint64_t t) {
@@ -508,6 +511,8 @@ private:
         m->s_axil_bready = ax.op == 1;
         m->s_axil_arvalid = ax.op == 2 && !ax.ar_done;
         m->s_axil_rready = ax.op == 2;
+        const bool tick = tick_pulses != 0 && !m->rst;
+        m->tick_in = tick;
         // 2. clock low, settle
         m->clk = 0;
         m->eval();
@@ -519,8 +524,9 @@ private:
             sample_out(0, out[0], m->m_net_tdata, m->m_net_tkeep, m->m_net_tvalid, m->m_net_tlast, m->m_net_tuser);
             sample_out(1, out[1], m->m_host_tdata, m->m_host_tkeep, m->m_host_tvalid, m->m_host_tlast,
                        m->m_host_tuser);
-            if (m->mon_valid) mon.push_back(nz_mon_t{(int32_t)m->mon_port, (uint16_t)m->mon_tick,
-                                                     (uint16_t)m->mon_slow_cycles, cycle});
+            if (m->mon_valid)
+                mon.push_back(nz_mon_t{m->mon_probe ? NZ_MON_PROBE_ROUND : (int32_t)m->mon_port,
+                                       (uint16_t)m->mon_tick, (uint16_t)m->mon_slow_cycles, cycle});
             if (ax.op == 1) {
                 if (m->s_axil_bvalid) {
                     if (!(ax.aw_done && ax.w_done)) proto("AXI-Lite B response before AW and W handshakes", -1);
@@ -550,6 +556,7 @@ private:
         if (net_in) advance_in(in[0]);
         if (host_in) advance_in(in[1]);
         if (ax.done) ax.op = 0;
+        if (tick) tick_pulses--;
         cycle++;
     }
 
@@ -604,6 +611,11 @@ NZ_API uint32_t nz_pending_in(void* h, int port) {
 NZ_API void nz_step(void* h, uint32_t cycles) { H(h)->step(cycles); }
 NZ_API uint64_t nz_run_until_idle(void* h, uint64_t max_cycles) { return H(h)->run_until_idle(max_cycles); }
 NZ_API int nz_idle(void* h) { return H(h)->idle_now() ? 1 : 0; }
+
+NZ_API void nz_tick_pulse(void* h) { H(h)->tick_pulses++; }
+NZ_API uint32_t nz_tick_pending(void* h) {
+    return (uint32_t)std::min<uint64_t>(H(h)->tick_pulses, UINT32_MAX);
+}
 
 NZ_API int nz_pop(void* h, int port, uint8_t* buf, uint32_t cap, uint32_t* len, uint32_t* tuser, uint64_t* cycle) {
     if (!port_ok(port)) return 0;

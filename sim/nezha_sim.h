@@ -9,7 +9,7 @@
  * one thread per handle at a time. Ports: 0 = net, 1 = host. Cycle numbers count rising clock edges since
  * nz_create; an event's cycle is the number of the cycle during which its handshake happened.
  *
- * Per cycle the wrapper: drives inputs (s_* beats, m_* tready, AXI-Lite), evaluates with clk low,
+ * Per cycle the wrapper: drives inputs (s_* beats, m_* tready, AXI-Lite, tick_in), evaluates with clk low,
  * samples every handshake (valid && ready), evaluates the rising edge, then updates its queues.
  */
 #ifndef NEZHA_SIM_H
@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NZ_ABI_VERSION 1
+#define NZ_ABI_VERSION 3 /* 2: nz_tick_pulse; 3: probe-round monitor records (port NZ_MON_PROBE_ROUND) */
 
 #define NZ_FLAVOUR_TRACE 1u    /* built with --trace-fst */
 #define NZ_FLAVOUR_COVERAGE 2u /* built with --coverage */
@@ -39,11 +39,14 @@ typedef struct nz_info {
 } nz_info_t;
 
 typedef struct nz_mon {
-    int32_t port;         /* mon_port: 0 net, 1 host */
+    int32_t port;         /* mon_port: 0 net, 1 host; NZ_MON_PROBE_ROUND: a probe round (mon_probe), not a frame */
     uint16_t tick;        /* mon_tick */
     uint16_t slow_cycles; /* mon_slow_cycles */
     uint64_t cycle;       /* cycle in which mon_valid was high */
 } nz_mon_t;
+
+/* nz_mon_t.port of a probe round (docs/nezha-offload.md section 5): tick = the round's tick, slow_cycles 0. */
+#define NZ_MON_PROBE_ROUND 2
 
 /* Creates a core and holds it in reset for 16 cycles. path: the FST file in the trace flavour, the
  * coverage data file (written by nz_destroy) in the coverage flavour; ignored (may be NULL) otherwise.
@@ -62,11 +65,19 @@ int nz_push(void* h, int port, const uint8_t* data, uint32_t len, uint32_t tuser
 /* Frames queued on an input port and not completely accepted by the core yet. */
 uint32_t nz_pending_in(void* h, int port);
 void nz_step(void* h, uint32_t cycles);
-/* Runs until no input is queued, no frame is partly sent or received, no AXI-Lite access is open, the
- * core's busy is low and both m_*_tvalid are low, for 4 consecutive cycles (or max_cycles ran).
- * Returns the cycles run. */
+/* Runs until no input is queued, no tick pulse is pending, no frame is partly sent or received, no
+ * AXI-Lite access is open, the core's busy is low and both m_*_tvalid are low, for 4 consecutive cycles
+ * (or max_cycles ran). Returns the cycles run. */
 uint64_t nz_run_until_idle(void* h, uint64_t max_cycles);
 int nz_idle(void* h); /* the idle condition above, for the current cycle */
+
+/* External tick (datapath-spec section 5, counted by the core when TICK_CYCLES = 0): tick_in is 0 except
+ * that each call makes it high for exactly one clocked cycle, the next one without a pulse yet: calls
+ * before a step queue one pulse per cycle (3 calls -> tick_in high in the next 3 cycles). Pulses are not
+ * driven while rst is high; nz_reset discards pending ones. */
+void nz_tick_pulse(void* h);
+/* Tick pulses queued and not driven yet. */
+uint32_t nz_tick_pending(void* h);
 
 /* Complete output frames are collected from m_net / m_host as they finish (tuser and cycle of the last
  * beat's handshake; tuser is sampled on the first beat). nz_pop returns 1 and removes the oldest frame of

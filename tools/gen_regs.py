@@ -27,6 +27,16 @@ def model():
     return m
 
 
+def stats_count(m):
+    """Number of STATS counters: the array length of STATS.COUNTER_BASE."""
+    for b in m["blocks"]:
+        if b["name"] == "STATS":
+            for r in b["regs"]:
+                if r["name"] == "COUNTER_BASE":
+                    return r["array"]
+    raise SystemExit("regs: STATS.COUNTER_BASE has no array length")
+
+
 def consts(m):
     """Ordered (name, value, comment) of every address constant."""
     out = [("VERSION", h(m["version"]), "register map version of every block"),
@@ -59,6 +69,7 @@ def gen_vh(m):
          "// Register map constants shared by the RTL; the C# driver uses the same source."]
     for n, v, c in consts(m):
         L.append(f"localparam [31:0] NZ_{n} = 32'h{v:08X}; // {c}")
+    L.append(f"localparam integer NZ_STATS_COUNT = {stats_count(m)}; // number of STATS counters")
     for bn, fn, w, s, wd in fields(m):
         L.append(f"localparam integer NZ_{bn}_{fn}_WORD = {w}, NZ_{bn}_{fn}_SHIFT = {s}, NZ_{bn}_{fn}_WIDTH = {wd};")
     for en, vals in m["enums"].items():
@@ -84,7 +95,7 @@ def gen_cs(m):
     for n, v, c in consts(m):
         L.append(f"    /// <summary>{esc(c)}</summary>")
         L.append(f"    public const uint {n} = 0x{v:04X};")
-    L.append("    public const int STATS_COUNT = 48;")
+    L.append(f"    public const int STATS_COUNT = {stats_count(m)};")
     L.append("}")
     L.append("")
     L.append("/// <summary>Field positions inside indirect table DATA words.</summary>")

@@ -10,7 +10,7 @@ namespace Nezha.Driver;
 /// Programs and reads a Nezha card through its AXI4-Lite registers. Works the same against the simulated
 /// card and a real board; call <see cref="Discover"/> first (the table methods do it on first use).
 /// </summary>
-public sealed class NicDriver
+public sealed partial class NicDriver
 {
     private readonly RegisterBus _bus;
     private readonly ILogger _logger;
@@ -114,7 +114,7 @@ public sealed class NicDriver
         CheckRange(c.Mtu, 64, info.MtuMax, nameof(c.Mtu));
         CheckRange(c.IdleTimeout, 0, 32767, nameof(c.IdleTimeout));
         CheckRange(c.CloseTimeout, 0, 32767, nameof(c.CloseTimeout));
-        CheckRange(c.TickCycles, 1, 0xFF_FFFF, nameof(c.TickCycles));
+        CheckRange(c.TickCycles, 0, 0xFF_FFFF, nameof(c.TickCycles));   // 0 = external tick
         Log.Global(_logger, c);
         _bus.Write(NezhaRegs.CONFIG_NIC_MAC_LO, (uint)c.NicMac);
         _bus.Write(NezhaRegs.CONFIG_NIC_MAC_HI, (uint)(c.NicMac >> 32));
@@ -180,6 +180,7 @@ public sealed class NicDriver
         CheckRange(e.PrefixLen, 0, 32, nameof(e.PrefixLen));
         if (!Enum.IsDefined(e.Type)) throw new ArgumentOutOfRangeException(nameof(e), $"route type {e.Type} is not defined");
         if (e.Type == RouteType.Local) CheckIndex((int)e.Value, info.NVnic, "Value (vNIC)");
+        CheckTunnel(e.Tunnel);
         Log.Route(_logger, index, e);
         Span<uint> d = stackalloc uint[EntryCodec.RouteWords];
         EntryCodec.Pack(e, d);
@@ -204,6 +205,7 @@ public sealed class NicDriver
         CheckIndex(index, info.MapEntries, nameof(index));
         CheckVni(e.Vni);
         CheckMac(e.Mac, nameof(e.Mac));
+        CheckTunnel(e.Tunnel);
         Log.Mapping(_logger, index, index / info.MapWays, index % info.MapWays, e);
         Span<uint> d = stackalloc uint[EntryCodec.MapWords];
         EntryCodec.Pack(e, d);
@@ -391,6 +393,11 @@ public sealed class NicDriver
     private static void CheckVni(uint vni)
     {
         if (vni > 0xFF_FFFF) throw new ArgumentOutOfRangeException(nameof(vni), vni, "VNI is 24 bits");
+    }
+
+    private static void CheckTunnel(TunnelType t)
+    {
+        if (!Enum.IsDefined(t)) throw new ArgumentOutOfRangeException(nameof(t), t, "tunnel type is Vxlan or Geneve");
     }
 
     private static void CheckMac(ulong mac, string name)

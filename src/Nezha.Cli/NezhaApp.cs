@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Nezha.Cli.Commands;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using Nezha.Driver;
 using Nezha.Driver.Config;
 
@@ -16,15 +16,16 @@ public static class NezhaApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         Option<string> verbosity = Verbosity.CreateOption();
-        var root = new RootCommand("Nezha SmartNIC vSwitch: program a card, replay captures through the simulated card.");
+        var root = new RootCommand("Nezha SmartNIC vSwitch: program a card, replay captures through the simulated card, bridge it to TAP devices.");
         root.Options.Add(verbosity);
 
         var context = new CliContext(stdout, stderr, verbosity);
         root.Subcommands.Add(PcapCommand.Create(context));
         root.Subcommands.Add(CheckCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
-        foreach (Command c in PlaceholderCommands.Create(context))
-            root.Subcommands.Add(c);
+        root.Subcommands.Add(TapCommand.Create(context));
+        root.Subcommands.Add(StatsCommand.Create(context));
+        root.Subcommands.Add(ClusterCommand.Create(context));
 
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -92,11 +92,15 @@ internal sealed class ObjectReader
     public (uint Prefix, int Len) OptionalPrefix(string name) =>
         Optional(name) is { } e ? ParsePrefix(e, Child(name), allowAny: true) : (0u, 0);
 
-    public T Choice<T>(string name, IReadOnlyDictionary<string, T> choices)
+    public T Choice<T>(string name, IReadOnlyDictionary<string, T> choices) => ParseChoice(Required(name), Child(name), choices);
+
+    public T OptionalChoice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback) =>
+        Optional(name) is { } e ? ParseChoice(e, Child(name), choices) : fallback;
+
+    public T ParseChoice<T>(JsonElement e, string path, IReadOnlyDictionary<string, T> choices)
     {
-        JsonElement e = Required(name);
         if (e.ValueKind == JsonValueKind.String && choices.TryGetValue(e.GetString()!, out T? v)) return v;
-        throw _errors.At(Child(name), $"{Raw(e)} is not one of {string.Join(", ", choices.Keys)}");
+        throw _errors.At(path, $"{Raw(e)} is not one of {string.Join(", ", choices.Keys)}");
     }
 
     public List<JsonElement> Array(string name, out string path)

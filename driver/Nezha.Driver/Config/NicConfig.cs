@@ -3,12 +3,14 @@ namespace Nezha.Driver.Config;
 /// <summary>A whole card configuration, validated by <see cref="NicConfigLoader"/> and programmed by <see cref="NicDriver.Apply"/>.</summary>
 /// <param name="Routes">route table in order: entry i goes to route index i (equal prefix lengths: lower index wins).</param>
 /// <param name="Mappings">placed by the driver into their hash buckets.</param>
+/// <param name="Offload">the offload controller's policy (optional "offload" section); not programmed into the card.</param>
 public sealed record NicConfig(
     NicGlobalConfig Global,
     IReadOnlyList<VnicConfig> Vnics,
     IReadOnlyList<RouteEntry> Routes,
     IReadOnlyList<MappingEntry> Mappings,
-    IReadOnlyList<AclSetConfig> Acls);
+    IReadOnlyList<AclSetConfig> Acls,
+    Nezha.Driver.Offload.OffloadPolicy? Offload = null);
 
 public sealed record VnicConfig(int Id, VnicEntry Entry);
 

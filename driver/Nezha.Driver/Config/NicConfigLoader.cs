@@ -60,6 +60,11 @@ public static class NicConfigLoader
         ["drop"] = RouteType.Drop, ["local"] = RouteType.Local, ["vtep"] = RouteType.Vtep, ["mapped"] = RouteType.Mapped,
     };
 
+    private static readonly Dictionary<string, TunnelType> Tunnels = new()
+    {
+        ["vxlan"] = TunnelType.Vxlan, ["geneve"] = TunnelType.Geneve,
+    };
+
     private static readonly Dictionary<string, AclDirection> Directions = new()
     {
         ["ingress"] = AclDirection.Ingress, ["egress"] = AclDirection.Egress,
@@ -84,14 +89,14 @@ public static class NicConfigLoader
 
         public NicConfig Build(JsonElement root)
         {
-            var r = new ObjectReader(root, "", errors, "global", "vnics", "routes", "mappings", "acls");
+            var r = new ObjectReader(root, "", errors, "global", "vnics", "routes", "mappings", "acls", "offload");
             NicGlobalConfig global = Global(new ObjectReader(r.Required("global"), "global", errors,
                 "nicMac", "vtepIp", "nextHopMac", "gatewayMac", "mtu", "idleTimeout", "closeTimeout", "tickCycles"));
             List<VnicConfig> vnics = Vnics(r.Array("vnics", out string vp), vp);
             List<RouteEntry> routes = Routes(r.Array("routes", out string rp), rp, vnics);
             List<MappingEntry> mappings = Mappings(r.Array("mappings", out string mp), mp, global, vnics);
             List<AclSetConfig> acls = Acls(r.Array("acls", out string ap), ap);
-            return new NicConfig(global, vnics, routes, mappings, acls);
+            return new NicConfig(global, vnics, routes, mappings, acls, Nezha.Driver.Offload.OffloadPolicyReader.Read(r, errors));
         }
 
         private NicGlobalConfig Global(ObjectReader g)
@@ -104,7 +109,7 @@ public static class NicConfigLoader
                 Mtu: (int)g.Int("mtu", 64, _mtuMax, Math.Min(1518, _mtuMax)),
                 IdleTimeout: (int)g.Int("idleTimeout", 0, 32767, 1000),
                 CloseTimeout: (int)g.Int("closeTimeout", 0, 32767, 100),
-                TickCycles: (int)g.Int("tickCycles", 1, 0xFF_FFFF, 1000));
+                TickCycles: (int)g.Int("tickCycles", 0, 0xFF_FFFF, 1000));   // 0 = external tick (tick_in)
             return c;
         }
 
@@ -147,12 +152,12 @@ public static class NicConfigLoader
             for (int i = 0; i < items.Count; i++)
             {
                 string at = $"{path}[{i}]";
-                var r = new ObjectReader(items[i], at, errors, "vni", "prefix", "type", "vnic", "vtep");
+                var r = new ObjectReader(items[i], at, errors, "vni", "prefix", "type", "vnic", "vtep", "tunnel");
                 uint vni = (uint)r.Int("vni", 0, 0xFF_FFFF);
                 var (prefix, len) = r.Prefix("prefix");
                 RouteType type = r.Choice("type", RouteTypes);
                 uint value = 0;
-                JsonElement? vnic = r.Optional("vnic"), vtep = r.Optional("vtep");
+                JsonElement? vnic = r.Optional("vnic"), vtep = r.Optional("vtep"), tunnelField = r.Optional("tunnel");
                 if (type == RouteType.Local)
                 {
                     int id = (int)r.ParseInt(vnic ?? throw errors.At(at, "missing field \"vnic\" (needed by type local)"),
@@ -167,11 +172,17 @@ public static class NicConfigLoader
                     value = r.ParseIp(vtep ?? throw errors.At(at, "missing field \"vtep\" (needed by type vtep)"), $"{at}.vtep");
                 else if (vtep is not null)
                     throw errors.At($"{at}.vtep", "only allowed with type vtep");
+                TunnelType tunnel = TunnelType.Vxlan;
+                if (tunnelField is { } t)
+                {
+                    tunnel = r.ParseChoice(t, $"{at}.tunnel", Tunnels);
+                    if (type != RouteType.Vtep) throw errors.At($"{at}.tunnel", "only allowed with type vtep");
+                }
 
                 int dup = result.FindIndex(x => x.Vni == vni && x.Prefix == prefix && x.PrefixLen == len);
                 if (dup >= 0)
                     throw errors.At($"{at}.prefix", $"{NetFormat.Prefix(prefix, len)} in VNI {vni} is already routed by {path}[{dup}]");
-                result.Add(new RouteEntry(true, vni, prefix, len, type, value));
+                result.Add(new RouteEntry(true, vni, prefix, len, type, value, tunnel));
             }
             return result;
         }
@@ -183,8 +194,9 @@ public static class NicConfigLoader
             for (int i = 0; i < items.Count; i++)
             {
                 string at = $"{path}[{i}]";
-                var m = new ObjectReader(items[i], at, errors, "vni", "ip", "vtep", "mac");
-                var e = new MappingEntry(true, (uint)m.Int("vni", 0, 0xFF_FFFF), m.Ip("ip"), m.Ip("vtep"), m.Mac("mac"));
+                var m = new ObjectReader(items[i], at, errors, "vni", "ip", "vtep", "mac", "tunnel");
+                var e = new MappingEntry(true, (uint)m.Int("vni", 0, 0xFF_FFFF), m.Ip("ip"), m.Ip("vtep"), m.Mac("mac"),
+                    m.OptionalChoice("tunnel", Tunnels, TunnelType.Vxlan));
 
                 int dup = result.FindIndex(x => x.Vni == e.Vni && x.Ip == e.Ip);
                 if (dup >= 0)

@@ -40,6 +40,7 @@ internal static class EntryCodec
         d.Clear();
         F.ROUTE_TABLE_VALID.Set(d, B(e.Valid));
         F.ROUTE_TABLE_TYPE.Set(d, (uint)e.Type);
+        F.ROUTE_TABLE_GENEVE.Set(d, (uint)e.Tunnel);
         F.ROUTE_TABLE_PLEN.Set(d, (uint)e.PrefixLen);
         F.ROUTE_TABLE_VNI.Set(d, e.Vni);
         F.ROUTE_TABLE_PREFIX.Set(d, e.Prefix);
@@ -48,12 +49,14 @@ internal static class EntryCodec
 
     public static RouteEntry UnpackRoute(ReadOnlySpan<uint> d) => new(
         F.ROUTE_TABLE_VALID.Get(d) != 0, F.ROUTE_TABLE_VNI.Get(d), F.ROUTE_TABLE_PREFIX.Get(d),
-        (int)F.ROUTE_TABLE_PLEN.Get(d), (RouteType)F.ROUTE_TABLE_TYPE.Get(d), F.ROUTE_TABLE_VALUE.Get(d));
+        (int)F.ROUTE_TABLE_PLEN.Get(d), (RouteType)F.ROUTE_TABLE_TYPE.Get(d), F.ROUTE_TABLE_VALUE.Get(d),
+        (TunnelType)F.ROUTE_TABLE_GENEVE.Get(d));
 
     public static void Pack(MappingEntry e, Span<uint> d)
     {
         d.Clear();
         F.MAP_TABLE_VALID.Set(d, B(e.Valid));
+        F.MAP_TABLE_GENEVE.Set(d, (uint)e.Tunnel);
         F.MAP_TABLE_VNI.Set(d, e.Vni);
         F.MAP_TABLE_IP.Set(d, e.Ip);
         F.MAP_TABLE_VTEP.Set(d, e.Vtep);
@@ -62,7 +65,7 @@ internal static class EntryCodec
 
     public static MappingEntry UnpackMapping(ReadOnlySpan<uint> d) => new(
         F.MAP_TABLE_VALID.Get(d) != 0, F.MAP_TABLE_VNI.Get(d), F.MAP_TABLE_IP.Get(d), F.MAP_TABLE_VTEP.Get(d),
-        GetMac(d, F.MAP_TABLE_MAC_LO, F.MAP_TABLE_MAC_HI));
+        GetMac(d, F.MAP_TABLE_MAC_LO, F.MAP_TABLE_MAC_HI), (TunnelType)F.MAP_TABLE_GENEVE.Get(d));
 
     public static void Pack(AclRule r, Span<uint> d)
     {

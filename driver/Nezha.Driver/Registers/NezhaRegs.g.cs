@@ -5,7 +5,7 @@ namespace Nezha.Driver.Registers;
 public static class NezhaRegs
 {
     /// <summary>register map version of every block</summary>
-    public const uint VERSION = 0x10000;
+    public const uint VERSION = 0x10002;
     /// <summary>block header: type</summary>
     public const uint BLK_TYPE = 0x0000;
     /// <summary>block header: version</summary>
@@ -80,7 +80,7 @@ public static class NezhaRegs
     public const uint CONFIG_IDLE_TIMEOUT = 0x012C;
     /// <summary>rw: timeout after both FINs, in ticks, &lt; 32768</summary>
     public const uint CONFIG_CLOSE_TIMEOUT = 0x0130;
-    /// <summary>rw: clock cycles per tick, 1..16777215</summary>
+    /// <summary>rw: clock cycles per tick, 1..16777215; 0 = external tick (one tick per cycle with tick_in high)</summary>
     public const uint CONFIG_TICK_CYCLES = 0x0134;
     /// <summary>ro: current tick (16 bits)</summary>
     public const uint CONFIG_TICK_NOW = 0x0138;
@@ -88,7 +88,7 @@ public static class NezhaRegs
     public const uint STATS_BASE = 0x0200;
     /// <summary>block type id</summary>
     public const uint STATS_TYPE = 0x4E5A0003;
-    /// <summary>ro: number of counters (48)</summary>
+    /// <summary>ro: number of counters (56)</summary>
     public const uint STATS_NUM_COUNTERS = 0x020C;
     /// <summary>ro: COUNTER[0] LO; counter i at 0x10 + 8*i</summary>
     public const uint STATS_COUNTER_BASE = 0x0210;
@@ -138,7 +138,7 @@ public static class NezhaRegs
     public const uint ROUTE_TABLE_ENTRIES = 0x0618;
     /// <summary>rw</summary>
     public const uint ROUTE_TABLE_DATA = 0x0620;
-    /// <summary>(VNI, VM IP) -&gt; VTEP, VM MAC; INDEX = bucket*MAP_WAYS + way, bucket = CRC32C(vni,ip) mod MAP_BUCKETS</summary>
+    /// <summary>(VNI, VM IP) -&gt; VTEP, VM MAC, tunnel type; INDEX = bucket*MAP_WAYS + way, bucket = CRC32C(vni,ip) mod MAP_BUCKETS</summary>
     public const uint MAP_TABLE_BASE = 0x0700;
     /// <summary>block type id</summary>
     public const uint MAP_TABLE_TYPE = 0x4E5A0007;
@@ -184,7 +184,41 @@ public static class NezhaRegs
     public const uint SESSION_ENTRIES = 0x0918;
     /// <summary>rw</summary>
     public const uint SESSION_DATA = 0x0920;
-    public const int STATS_COUNT = 48;
+    /// <summary>per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 3 or GROUP &gt;= N_GROUPS is BAD_VALUE</summary>
+    public const uint OFFLOAD_BASE = 0x0A00;
+    /// <summary>block type id</summary>
+    public const uint OFFLOAD_TYPE = 0x4E5A000A;
+    /// <summary>rw</summary>
+    public const uint OFFLOAD_INDEX = 0x0A0C;
+    /// <summary>wo</summary>
+    public const uint OFFLOAD_CMD = 0x0A10;
+    /// <summary>ro</summary>
+    public const uint OFFLOAD_STATUS = 0x0A14;
+    /// <summary>ro</summary>
+    public const uint OFFLOAD_ENTRIES = 0x0A18;
+    /// <summary>rw</summary>
+    public const uint OFFLOAD_DATA = 0x0A20;
+    /// <summary>FE groups, N_GROUPS entries of up to 4 member VTEPs; COUNT &gt; 4 is BAD_VALUE; ALIVE is read-only (CMD 2 returns the alive mask, CMD 1 ignores it)</summary>
+    public const uint FE_GROUP_BASE = 0x0B00;
+    /// <summary>block type id</summary>
+    public const uint FE_GROUP_TYPE = 0x4E5A000B;
+    /// <summary>rw: ticks between probe rounds, 0..65535; 0 = no probes</summary>
+    public const uint FE_GROUP_PROBE_INTERVAL = 0x0B60;
+    /// <summary>rw: a member not heard from for more than this many ticks dies at the next round, 0..65535</summary>
+    public const uint FE_GROUP_PROBE_TIMEOUT = 0x0B64;
+    /// <summary>ro: alive members: bit 4g+m = member m of group g</summary>
+    public const uint FE_GROUP_ALIVE_ALL = 0x0B68;
+    /// <summary>rw</summary>
+    public const uint FE_GROUP_INDEX = 0x0B0C;
+    /// <summary>wo</summary>
+    public const uint FE_GROUP_CMD = 0x0B10;
+    /// <summary>ro</summary>
+    public const uint FE_GROUP_STATUS = 0x0B14;
+    /// <summary>ro</summary>
+    public const uint FE_GROUP_ENTRIES = 0x0B18;
+    /// <summary>rw</summary>
+    public const uint FE_GROUP_DATA = 0x0B20;
+    public const int STATS_COUNT = 56;
 }
 
 /// <summary>Field positions inside indirect table DATA words.</summary>
@@ -199,11 +233,13 @@ public static class NezhaFields
     public static readonly RegField VNIC_TABLE_GW_IP = new(5, 0, 32);
     public static readonly RegField ROUTE_TABLE_VALID = new(0, 0, 1);
     public static readonly RegField ROUTE_TABLE_TYPE = new(0, 1, 2);
+    public static readonly RegField ROUTE_TABLE_GENEVE = new(0, 3, 1);
     public static readonly RegField ROUTE_TABLE_PLEN = new(0, 8, 6);
     public static readonly RegField ROUTE_TABLE_VNI = new(1, 0, 24);
     public static readonly RegField ROUTE_TABLE_PREFIX = new(2, 0, 32);
     public static readonly RegField ROUTE_TABLE_VALUE = new(3, 0, 32);
     public static readonly RegField MAP_TABLE_VALID = new(0, 0, 1);
+    public static readonly RegField MAP_TABLE_GENEVE = new(0, 1, 1);
     public static readonly RegField MAP_TABLE_VNI = new(1, 0, 24);
     public static readonly RegField MAP_TABLE_IP = new(2, 0, 32);
     public static readonly RegField MAP_TABLE_VTEP = new(3, 0, 32);
@@ -246,6 +282,17 @@ public static class NezhaFields
     public static readonly RegField SESSION_ACT1_VTEP = new(13, 0, 32);
     public static readonly RegField SESSION_ACT1_MAC_LO = new(14, 0, 32);
     public static readonly RegField SESSION_ACT1_MAC_HI = new(15, 0, 16);
+    public static readonly RegField OFFLOAD_MODE = new(0, 0, 2);
+    public static readonly RegField OFFLOAD_GROUP = new(0, 8, 8);
+    public static readonly RegField OFFLOAD_VERSION = new(0, 16, 8);
+    public static readonly RegField OFFLOAD_BE_VNIC = new(0, 24, 8);
+    public static readonly RegField OFFLOAD_BE_VTEP = new(1, 0, 32);
+    public static readonly RegField FE_GROUP_COUNT = new(0, 0, 3);
+    public static readonly RegField FE_GROUP_ALIVE = new(0, 8, 4);
+    public static readonly RegField FE_GROUP_VTEP0 = new(1, 0, 32);
+    public static readonly RegField FE_GROUP_VTEP1 = new(2, 0, 32);
+    public static readonly RegField FE_GROUP_VTEP2 = new(3, 0, 32);
+    public static readonly RegField FE_GROUP_VTEP3 = new(4, 0, 32);
 }
 
 /// <summary>A field of an indirect table entry: DATA word, bit offset and width.</summary>
@@ -277,6 +324,9 @@ public enum DropReason
     AclDeny = 16,
     ArpIgnored = 17,
     ArpUnknown = 18,
+    CtxSpoof = 19,
+    CtxStale = 20,
+    CtxBad = 21,
 }
 
 public enum ExceptionReason
@@ -300,6 +350,28 @@ public enum ActionType
     None = 0,
     Deliver = 1,
     Encap = 2,
+    EncapGeneve = 3,
+}
+
+public enum TunnelType
+{
+    Vxlan = 0,
+    Geneve = 1,
+}
+
+public enum OffloadMode
+{
+    Local = 0,
+    Be = 1,
+    Fe = 2,
+}
+
+public enum ContextKind
+{
+    Request = 1,
+    Verdict = 2,
+    Probe = 3,
+    ProbeReply = 4,
 }
 
 public enum TableStatus
@@ -330,6 +402,9 @@ public enum StatIndex
     AclDeny = 16,
     ArpIgnored = 17,
     ArpUnknown = 18,
+    CtxSpoof = 19,
+    CtxStale = 20,
+    CtxBad = 21,
     ExcUnderlay = 25,
     ExcFragment = 26,
     ExcGateway = 27,
@@ -350,4 +425,12 @@ public enum StatIndex
     HostRxBytes = 45,
     HostTxPkts = 46,
     HostTxBytes = 47,
+    NzRedirects = 48,
+    NzVerdictsTx = 49,
+    NzVerdictsRx = 50,
+    NzFallback = 51,
+    ProbesTx = 52,
+    ProbeRepliesTx = 53,
+    ProbeRepliesRx = 54,
+    FeDown = 55,
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Nezha.Cli.Output;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using Nezha.Cli.Replay;
 using Nezha.Driver;
 using Nezha.Driver.Config;

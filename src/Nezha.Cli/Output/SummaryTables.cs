@@ -1,6 +1,7 @@
 using Nezha.Driver;
 using Nezha.Driver.Config;
 using Nezha.Driver.Registers;
+using Nezha.Verify.Tap;
 using Spectre.Console;
 
 namespace Nezha.Cli.Output;
@@ -50,5 +51,45 @@ public static class SummaryTables
             t.AddRow(g.Key.Vnic.ToString(), Markup.Escape(reason), g.Count().ToString("N0"));
         }
         return t;
+    }
+
+    /// <summary>The TAP devices of a bridge: frames each way, refused writes, reads held back.</summary>
+    public static Table BridgeDevices(BridgeSnapshot s)
+    {
+        var t = new Table().Title("TAP devices").AddColumn("device").AddColumn("attached to");
+        foreach (string c in (string[])["in frames", "in bytes", "out frames", "out bytes", "write errors", "held back"])
+            t.AddColumn(new TableColumn(c).RightAligned());
+        foreach (TapSnapshot d in s.Taps)
+            t.AddRow(Markup.Escape(d.Name + (d.Alive ? "" : " (gone)")), Markup.Escape(d.Role),
+                d.FramesIn.ToString("N0"), d.BytesIn.ToString("N0"), d.FramesOut.ToString("N0"), d.BytesOut.ToString("N0"),
+                d.WriteErrors.ToString("N0"), d.Deferred.ToString("N0"));
+        return t;
+    }
+
+    /// <summary>Everything a bridge snapshot holds: card counters, vNIC counters, devices, exceptions, the check.</summary>
+    public static void WriteSnapshot(IAnsiConsole console, BridgeSnapshot s)
+    {
+        console.MarkupLineInterpolated(
+            $"[bold]bridge[/] w{s.Width} card, up {TimeSpan.FromSeconds(Math.Round(s.UptimeSeconds))}, {s.Cycles:N0} cycles, {s.TicksIssued:N0} tick pulses; clock: {s.Clock}");
+        console.Write(Stats(s.Stats.Select(v => new KeyValuePair<StatIndex, ulong>((StatIndex)v.Index, v.Value))));
+        if (Vnics(s.Vnics.Select(v => (new VnicConfig(v.Id, v.Entry), v.Counters))) is { } vt) console.Write(vt);
+        console.Write(BridgeDevices(s));
+        var host = new Table().Title("handled by the bridge (host software)").AddColumn("what")
+            .AddColumn(new TableColumn("frames").RightAligned());
+        foreach (ReasonCount e in s.Exceptions) host.AddRow(Markup.Escape($"exception {e.Reason}"), e.Frames.ToString("N0"));
+        host.AddRow("ARP replies for the VTEP (underlay)", s.UnderlayArpReplies.ToString("N0"));
+        if (s.Undeliverable > 0) host.AddRow("frames for a vNIC without a device", s.Undeliverable.ToString("N0"));
+        console.Write(host);
+        if (!s.Checked)
+            console.MarkupLine("golden-model check: off");
+        else if (s.Mismatches == 0)
+            console.MarkupLineInterpolated($"[green]golden-model check: {s.FramesChecked:N0} output frames and every counter read agree[/]");
+        else
+        {
+            console.MarkupLineInterpolated($"[red bold]golden-model check: {s.Mismatches} mismatch(es) between the RTL and the model[/]");
+            foreach (string m in s.FirstMismatches) console.WriteLine(m);
+        }
+        if (s.ProtocolErrors > 0)
+            console.MarkupLineInterpolated($"[red bold]{s.ProtocolErrors} AXI protocol violation(s) on the outputs[/]");
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using Nezha.Verify.Sim;
 
 namespace Nezha.Cli.Replay;

@@ -2,7 +2,7 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Model;
 
-/// <summary>The 48 STATS counters (64-bit; SESS_OCCUPANCY is a gauge) and the per-vNIC counters.</summary>
+/// <summary>The STATS counters (STATS_COUNT, 64-bit; SESS_OCCUPANCY is a gauge) and the per-vNIC counters.</summary>
 internal sealed class Counters
 {
     private readonly ulong[] _stats = new ulong[NezhaRegs.STATS_COUNT];

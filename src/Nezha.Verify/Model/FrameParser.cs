@@ -138,7 +138,7 @@ internal readonly ref struct FrameParser
     /// <summary>
     /// Net port steps 4 (after the UNDERLAY test) and 5: need(l4off, 8) for the outer UDP; the destination
     /// port selects VXLAN or Geneve (<paramref name="underlay"/> set for any other port); the tunnel header
-    /// checks. Sets Tunnel, Vni, and <paramref name="innerEth"/>. END is the outer IP end.
+    /// checks. Sets Tunnel, Geneve, Vni, and <paramref name="innerEth"/>. END is the outer IP end.
     /// </summary>
     public DropReason Tunnel(ref PacketInfo p, out bool underlay, out int innerEth)
     {
@@ -148,6 +148,7 @@ internal readonly ref struct FrameParser
         var r = Need(p.L4Off, 8, end);
         if (r != DropReason.None) return r;
         ushort dport = U16(p.L4Off + 2);
+        p.OuterUdpSport = U16(p.L4Off);
         int t = p.L4Off + 8;
         if (dport == VxlanPort)
         {
@@ -168,6 +169,9 @@ internal readonly ref struct FrameParser
             r = Need(t, 8 + 4 * optlen, end);
             if (r != DropReason.None) return r;
             p.Vni = U24(t + 4);
+            p.Geneve = true;
+            p.GeneveOptOff = t + 8;
+            p.GeneveOptWords = optlen;
             innerEth = t + 8 + 4 * optlen;
         }
         else

@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
+using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Model;
 
 /// <summary>
 /// Builds the output frames of datapath-spec 4.5 and 4.7: <c>hdr[0..M) ++ frame[strip..L)</c> for DELIVER
-/// (M = 14) and ENCAP (M = 64), and the 60-byte ARP reply. Each call allocates exactly the output byte[].
+/// (M = 14) and ENCAP / ENCAP_GENEVE (M = 64), and the 60-byte ARP reply. Each call allocates exactly the output byte[].
 /// </summary>
 internal static class HeaderBuilder
 {
@@ -37,20 +38,38 @@ internal static class HeaderBuilder
 
     /// <summary>
     /// ENCAP: Ethernet(nhMac, nicMac, 0x0800) ++ IPv4(DF, ttl 64, UDP, checksum, vtepSrc -> vtepDst) ++
-    /// UDP(0xC000 | (hash &amp; 0x3FFF) -> 4789, csum 0) ++ VXLAN(08 00 00 00, VNI, 00) ++
-    /// Ethernet(innerDst, innerSrc, 0x0800) ++ frame[strip..L).
+    /// UDP(0xC000 | (hash &amp; 0x3FFF) -> 4789 or 6081, csum 0) ++ tunnel header ++
+    /// Ethernet(innerDst, innerSrc, 0x0800) ++ frame[strip..L). The tunnel header is VXLAN(08 00 00 00, VNI, 00)
+    /// or Geneve(00 00 65 58, VNI, 00); both are 8 bytes, so the header is 64 bytes either way.
     /// </summary>
     public static byte[] Encap(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
-                               uint hash, uint vni, ulong innerDst, ulong innerSrc)
+                               uint hash, uint vni, ulong innerDst, ulong innerSrc, TunnelType tunnel = TunnelType.Vxlan) =>
+        Tunnel(frame, strip, nhMac, nicMac, vtepSrc, vtepDst, (ushort)(EncapUdpSrcBase | (hash & 0x3FFF)), vni, tunnel,
+               ReadOnlySpan<byte>.Empty, innerDst, innerSrc);
+
+    /// <summary>
+    /// Geneve with an option area (the Nezha context packets, docs/nezha-offload.md section 3): as
+    /// <see cref="Encap"/> with UDP source port <paramref name="udpSrc"/> and <paramref name="option"/> (a multiple
+    /// of 4 bytes) after the 8-byte base header, whose option length says so.
+    /// </summary>
+    public static byte[] Geneve(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
+                                ushort udpSrc, uint vni, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc) =>
+        Tunnel(frame, strip, nhMac, nicMac, vtepSrc, vtepDst, udpSrc, vni, TunnelType.Geneve, option, innerDst, innerSrc);
+
+    private static byte[] Tunnel(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
+                                 ushort udpSrc, uint vni, TunnelType tunnel, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc)
     {
         int payload = frame.Length - strip;
-        var o = new byte[EncapHdrLen + payload];
+        int tunLen = TunnelHeaderLen(tunnel) + option.Length;
+        int innerEth = 42 + tunLen;                  // outer Ethernet 14 + IPv4 20 + UDP 8, then the tunnel header
+        int hdrLen = innerEth + 14;
+        var o = new byte[hdrLen + payload];
         var s = o.AsSpan();
         WriteEth(s, nhMac, nicMac, FrameParser.EtherTypeIpv4);
         var ip = s.Slice(14, 20);
         ip[0] = 0x45;
         ip[1] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(50 + payload));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + 8 + tunLen + 14 + payload));
         BinaryPrimitives.WriteUInt16BigEndian(ip[4..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(ip[6..], 0x4000);
         ip[8] = 64;
@@ -59,15 +78,42 @@ internal static class HeaderBuilder
         BinaryPrimitives.WriteUInt32BigEndian(ip[16..], vtepDst);
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~FrameParser.OnesComplementSum(ip));
         var udp = s.Slice(34, 8);
-        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)(EncapUdpSrcBase | (hash & 0x3FFF)));
-        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], FrameParser.VxlanPort);
-        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(30 + payload));
-        var vx = s.Slice(42, 8);
-        vx[0] = 0x08;
-        vx[4] = (byte)(vni >> 16); vx[5] = (byte)(vni >> 8); vx[6] = (byte)vni;
-        WriteEth(s.Slice(50, 14), innerDst, innerSrc, FrameParser.EtherTypeIpv4);
-        frame[strip..].CopyTo(s[EncapHdrLen..]);
+        BinaryPrimitives.WriteUInt16BigEndian(udp, udpSrc);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], tunnel == TunnelType.Geneve ? FrameParser.GenevePort : FrameParser.VxlanPort);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(8 + tunLen + 14 + payload));
+        WriteTunnelHeader(s.Slice(42, tunLen), tunnel, vni);
+        option.CopyTo(s[(42 + TunnelHeaderLen(tunnel))..]);
+        WriteEth(s.Slice(innerEth, 14), innerDst, innerSrc, FrameParser.EtherTypeIpv4);
+        frame[strip..].CopyTo(s[hdrLen..]);
         return o;
+    }
+
+    public const int VxlanHdrLen = 8;
+    public const int GeneveBaseHdrLen = 8;
+    /// <summary>Bytes of Geneve options emitted after the base header (none in this version; a multiple of 4).</summary>
+    public const int GeneveOptionBytes = 0;
+
+    /// <summary>Length of the tunnel header that follows the outer UDP header.</summary>
+    public static int TunnelHeaderLen(TunnelType tunnel) =>
+        tunnel == TunnelType.Geneve ? GeneveBaseHdrLen + GeneveOptionBytes : VxlanHdrLen;
+
+    /// <summary>
+    /// The tunnel header: VXLAN 08 00 00 00 | VNI | 00 (I flag); Geneve (RFC 8926) version 0 | option length
+    /// (words) | O = 0, C = 0 | protocol 0x6558 | VNI | 00, followed by its option area (empty).
+    /// </summary>
+    private static void WriteTunnelHeader(Span<byte> t, TunnelType tunnel, uint vni)
+    {
+        if (tunnel == TunnelType.Geneve)
+        {
+            t[0] = (byte)((t.Length - 8) / 4);       // version 0, option length in 4-byte words
+            t[1] = 0;                                // O = 0, C = 0
+            BinaryPrimitives.WriteUInt16BigEndian(t[2..], FrameParser.GeneveProtoEth);
+        }
+        else
+        {
+            t[0] = 0x08;
+        }
+        t[4] = (byte)(vni >> 16); t[5] = (byte)(vni >> 8); t[6] = (byte)vni;
     }
 
     /// <summary>The 60-byte ARP reply of datapath-spec 4.5.</summary>

@@ -3,8 +3,9 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Model;
 
-/// <summary>One mapping entry: (VNI, VM IP) -> (VTEP, VM MAC).</summary>
-public readonly record struct ModelMappingEntry(bool Valid, uint Vni, uint Ip, uint Vtep, ulong Mac);
+/// <summary>One mapping entry: (VNI, VM IP) -> (VTEP, VM MAC, tunnel type for a remote VTEP).</summary>
+public readonly record struct ModelMappingEntry(bool Valid, uint Vni, uint Ip, uint Vtep, ulong Mac,
+                                                TunnelType Tunnel = TunnelType.Vxlan);
 
 /// <summary>
 /// Mapping table: MAP_BUCKETS x MAP_WAYS, INDEX = bucket*MAP_WAYS + way, bucket = CRC32C(vni,ip) mod
@@ -46,7 +47,8 @@ internal sealed class MappingTable
         if ((d[5] >> 16) != 0) return TableStatus.BadValue;
         _e[index] = new ModelMappingEntry(NezhaFields.MAP_TABLE_VALID.Get(d) != 0, NezhaFields.MAP_TABLE_VNI.Get(d),
             NezhaFields.MAP_TABLE_IP.Get(d), NezhaFields.MAP_TABLE_VTEP.Get(d),
-            ((ulong)NezhaFields.MAP_TABLE_MAC_HI.Get(d) << 32) | NezhaFields.MAP_TABLE_MAC_LO.Get(d));
+            ((ulong)NezhaFields.MAP_TABLE_MAC_HI.Get(d) << 32) | NezhaFields.MAP_TABLE_MAC_LO.Get(d),
+            (TunnelType)NezhaFields.MAP_TABLE_GENEVE.Get(d));
         return TableStatus.Ok;
     }
 
@@ -56,6 +58,7 @@ internal sealed class MappingTable
         ref readonly var e = ref _e[index];
         for (int w = 0; w < 6; w++) d[w] = 0;
         NezhaFields.MAP_TABLE_VALID.Set(d, e.Valid ? 1u : 0u);
+        NezhaFields.MAP_TABLE_GENEVE.Set(d, (uint)e.Tunnel);
         NezhaFields.MAP_TABLE_VNI.Set(d, e.Vni);
         NezhaFields.MAP_TABLE_IP.Set(d, e.Ip);
         NezhaFields.MAP_TABLE_VTEP.Set(d, e.Vtep);

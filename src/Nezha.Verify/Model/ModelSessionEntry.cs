@@ -2,11 +2,21 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Model;
 
-/// <summary>A session action: DELIVER(vnic) or ENCAP(vtep, mac). Unused fields are 0.</summary>
+/// <summary>
+/// A session action: DELIVER(vnic) or ENCAP(vtep, mac, tunnel) — the tunnel type is the action type
+/// (ENCAP = VXLAN, ENCAP_GENEVE = Geneve). Unused fields are 0.
+/// </summary>
 public readonly record struct ModelSessionAction(ActionType Type, int Vnic, uint Vtep, ulong Mac)
 {
     public static ModelSessionAction Deliver(int vnic) => new(ActionType.Deliver, vnic, 0, 0);
-    public static ModelSessionAction Encap(uint vtep, ulong mac) => new(ActionType.Encap, 0, vtep, mac);
+
+    public static ModelSessionAction Encap(uint vtep, ulong mac, TunnelType tunnel = TunnelType.Vxlan) =>
+        new(tunnel == TunnelType.Geneve ? ActionType.EncapGeneve : ActionType.Encap, 0, vtep, mac);
+
+    public bool IsEncap => Type is ActionType.Encap or ActionType.EncapGeneve;
+
+    /// <summary>The tunnel of an ENCAP action.</summary>
+    public TunnelType Tunnel => Type == ActionType.EncapGeneve ? TunnelType.Geneve : TunnelType.Vxlan;
 }
 
 /// <summary>Raw content of one session slot (SESSION read-back layout). Pkts is 32 bits, Bytes 40 bits.</summary>

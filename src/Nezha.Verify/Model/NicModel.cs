@@ -3,12 +3,13 @@ using Nezha.Driver.Registers;
 namespace Nezha.Verify.Model;
 
 /// <summary>
-/// Packet-level golden model of <c>nezha_core</c> (docs/datapath-spec.md section 4, registers of section 7).
+/// Packet-level golden model of <c>nezha_core</c> (docs/datapath-spec.md section 4, registers of section 7; the
+/// offload of docs/nezha-offload.md in NicModel.Offload.cs).
 /// Call <see cref="Process"/> once per frame in the processor's retire order (the monitor event order) with
 /// the tick and slow-path cycles of that event; call <see cref="Sweep"/> where a full sweeper pass is known
-/// to have happened. Not thread-safe.
+/// to have happened, and <see cref="ProbeRound"/> for every probe-round monitor record. Not thread-safe.
 /// </summary>
-public sealed class NicModel
+public sealed partial class NicModel
 {
     private readonly ModelConfig _cfg;
     private readonly Counters _c;
@@ -17,6 +18,8 @@ public sealed class NicModel
     private readonly MappingTable _map;
     private readonly AclTable _acl;
     private readonly SessionTable _sess;
+    private readonly OffloadTable _offload;
+    private readonly FeGroupTable _groups;
     private readonly RegisterFile _regs;
     private readonly uint _vnicMask;
     private readonly ModelVerdict[] _dropVerdicts;   // cached (no allocation for drops): [reason*4 + slow*2 + hit]
@@ -35,7 +38,10 @@ public sealed class NicModel
         _map = new MappingTable(p);
         _acl = new AclTable(p);
         _sess = new SessionTable(p, _c);
-        _regs = new RegisterFile(p, _cfg, _c, _vnics, _routes, _map, _acl, _sess);
+        _offload = new OffloadTable(p);
+        _groups = new FeGroupTable(p);
+        _vnics.Offload = _offload;
+        _regs = new RegisterFile(p, _cfg, _c, _vnics, _routes, _map, _acl, _sess, _offload, _groups);
         _vnicMask = (uint)(p.NVnic - 1);
         int n = Enum.GetValues<DropReason>().Length;
         _dropVerdicts = new ModelVerdict[n * 4];
@@ -158,6 +164,17 @@ public sealed class NicModel
         if (r != DropReason.None) return Drop(r);
         if (underlay) return Exception(frame, ExceptionReason.Underlay, 0);
 
+        // a Nezha context packet (docs/nezha-offload.md section 3)
+        ContextOption ctx = default;
+        bool isCtx = false;
+        if (_pi.Geneve && ContextOption.TryParse(frame[_pi.GeneveOptOff..], _pi.GeneveOptWords, out ctx, out bool bad))
+        {
+            if (bad) return Drop(DropReason.CtxBad);
+            if (ctx.Kind == ContextKind.Probe) return ProbeReply(ctx);
+            if (ctx.Kind == ContextKind.ProbeReply) return ProbeReplyRx(now);
+            isCtx = true;
+        }
+
         int outerEnd = _pi.IpEnd;
         r = fp.Ethernet(innerEth, outerEnd, true, ref _pi);
         if (r != DropReason.None) return Drop(r);
@@ -166,6 +183,8 @@ public sealed class NicModel
         if (r != DropReason.None) return Drop(r);
         if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, 0);
 
+        if (isCtx)
+            return ctx.Kind == ContextKind.Request ? FeRequest(fp, frame, ctx, slowCycles) : BeVerdict(fp, frame, ctx, now, slowCycles);
         int d = _vnics.FindByVniMac(_pi.Vni, _pi.EthDst);
         if (d < 0) return Drop(DropReason.UnknownVnic);
         r = fp.L4(ref _pi);
@@ -206,8 +225,11 @@ public sealed class NicModel
     }
 
     // 4.6
-    private ModelVerdict SessionStage(ReadOnlySpan<byte> frame, int port, int attributed, uint vni, ushort now, ushort slowCycles)
+    private ModelVerdict SessionStage(ReadOnlySpan<byte> frame, int port, int attributed, uint vni, ushort now, ushort slowCycles,
+                                      ContextOption? verdict = null)
     {
+        // L of the session entry: an accepted VERDICT counts its inner frame (14 + inner IP total length)
+        ulong sessLen = verdict.HasValue ? (ulong)(14 + _pi.IpEnd - _pi.L3Off) : (ulong)frame.Length;
         int idle = _cfg.IdleTimeout, close = _cfg.CloseTimeout;
         var key = ModelFlowKey.Make(vni, _pi.Proto, _pi.Sip, _pi.KeySport, _pi.Dip, _pi.KeyDport, out int dir);
         uint h = key.Hash();
@@ -222,7 +244,7 @@ public sealed class NicModel
             ref var e = ref _sess[slot];
             var act = e.Act(dir);
             e.Pkts++;
-            e.Bytes = (e.Bytes + (ulong)frame.Length) & ModelSessionEntry.BytesMask;
+            e.Bytes = (e.Bytes + sessLen) & ModelSessionEntry.BytesMask;
             e.Ts = now;
             if (!rst && fin) e.SetFin(dir);
             if (dir != (e.InitDir ? 1 : 0)) e.Est = true;
@@ -236,12 +258,25 @@ public sealed class NicModel
         }
 
         _c.Inc(StatIndex.SessMisses);
-        _c.VnicNewFlow(attributed, slowCycles);
 
         ModelSessionAction fwd, rev;
         bool allow;
-        if (port == ModelFrame.Host)
+        if (verdict is { } vd)
         {
+            // VERDICT miss (back end): the context's actions, no rule evaluated (but a hairpin's)
+            _c.VnicNewFlow(attributed, slowCycles);
+            var dv = VerdictActions(vd, attributed, vni, out fwd, out rev);
+            if (dv != null) return dv;
+            allow = true;
+        }
+        else if (_offload.Mode(attributed) == OffloadMode.Be && Redirect(frame, port, attributed, vni, h) is { } rv)
+        {
+            return rv;
+        }
+        else if (port == ModelFrame.Host)
+        {
+            if (_offload.Mode(attributed) == OffloadMode.Be) _c.Inc(StatIndex.NzFallback);
+            _c.VnicNewFlow(attributed, slowCycles);
             int s = attributed, local = -1;
             int ri = _routes.Lookup(vni, _pi.Dip);
             if (ri < 0) return Drop(DropReason.NoRoute, true, false);
@@ -256,7 +291,7 @@ public sealed class NicModel
                     fwd = ModelSessionAction.Deliver(local);
                     break;
                 case RouteType.Vtep:
-                    fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst);
+                    fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst, rt.Tunnel);
                     break;
                 default: // Mapped
                     int mi = _map.Lookup(vni, _pi.Dip);
@@ -270,7 +305,7 @@ public sealed class NicModel
                     }
                     else
                     {
-                        fwd = ModelSessionAction.Encap(m.Vtep, m.Mac);
+                        fwd = ModelSessionAction.Encap(m.Vtep, m.Mac, m.Tunnel);
                     }
                     break;
             }
@@ -281,10 +316,13 @@ public sealed class NicModel
         }
         else
         {
+            if (_offload.Mode(attributed) == OffloadMode.Be) _c.Inc(StatIndex.NzFallback);
+            _c.VnicNewFlow(attributed, slowCycles);
             int d = attributed;
             allow = _acl.Evaluate(_vnics[d].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
             fwd = ModelSessionAction.Deliver(d);
-            rev = ModelSessionAction.Encap(_pi.OuterSip, _pi.EthSrc);
+            // replies go back in the tunnel type the frame arrived with
+            rev = ModelSessionAction.Encap(_pi.OuterSip, _pi.EthSrc, _pi.Geneve ? TunnelType.Geneve : TunnelType.Vxlan);
         }
         if (!allow) return Drop(DropReason.AclDeny, true, false);
 
@@ -300,7 +338,7 @@ public sealed class NicModel
                 Ts = now,
                 Key = key,
                 Pkts = 1,
-                Bytes = (ulong)frame.Length & ModelSessionEntry.BytesMask,
+                Bytes = sessLen & ModelSessionEntry.BytesMask,
                 Act0 = dir == 0 ? fwd : rev,
                 Act1 = dir == 0 ? rev : fwd,
                 Hash = h,
@@ -324,13 +362,14 @@ public sealed class NicModel
                 return Emit(ModelFrame.Host, o, (uint)j, slow, hit);
             }
             case ActionType.Encap:
+            case ActionType.EncapGeneve:
             {
                 var o = HeaderBuilder.Encap(frame, _pi.L3Off, _cfg.NhMac, _cfg.NicMac, _cfg.VtepIp, a.Vtep, hash, vni,
-                                            a.Mac, _pi.EthSrc);
+                                            a.Mac, _pi.EthSrc, a.Tunnel);
                 return Emit(ModelFrame.Net, o, 0, slow, hit);
             }
             default:
-                // A live entry always carries DELIVER or ENCAP in both directions; NONE cannot be reached.
+                // A live entry always carries DELIVER or ENCAP(_GENEVE) in both directions; NONE cannot be reached.
                 throw new InvalidOperationException("session action NONE");
         }
     }

@@ -35,6 +35,9 @@ public sealed record NicParams(int DataW, int VnicW, int HdrBytes, int MtuMax, i
     public int MapCapacity => (1 << MapLog2) * MapWays;
     public int AclEntries => AclSets * AclRules;
 
+    /// <summary>FE groups (nezha_core parameter N_GROUPS; 4 in every configuration, docs/nezha-offload.md section 6).</summary>
+    public int FeGroups { get; init; } = 4;
+
     /// <summary>Throws when a parameter is outside what the design supports.</summary>
     public void Validate()
     {

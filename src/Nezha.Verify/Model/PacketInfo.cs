@@ -35,8 +35,12 @@ internal struct PacketInfo
 
     // Tunnel (net port).
     public bool Tunnel;
+    public bool Geneve;        // the tunnel is Geneve (UDP 6081), else VXLAN
     public uint Vni;
     public uint OuterSip;
+    public ushort OuterUdpSport; // outer UDP source port
+    public int GeneveOptOff;     // Geneve: offset of the option area
+    public int GeneveOptWords;   // Geneve: option length in 4-byte words
 
     // ARP (host port).
     public ushort ArpOp;

@@ -4,7 +4,7 @@ namespace Nezha.Verify.Model;
 
 /// <summary>
 /// The AXI4-Lite register map (docs/register-map.md): block headers, CORE, CONFIG, STATS, VNIC_STATS and the
-/// five indirect tables, with the map's validation. A refused write answers SLVERR and changes nothing.
+/// seven indirect tables (OFFLOAD and FE_GROUP of docs/nezha-offload.md included), with the map's validation. A refused write answers SLVERR and changes nothing.
 /// 64-bit counters share one latched HI shadow: reading any LO word latches its HI half, any HI word returns
 /// the shadow. Time-dependent registers (CYCLES, TICK_NOW) read 0.
 /// </summary>
@@ -24,22 +24,26 @@ internal sealed class RegisterFile
     private readonly MappingTable _map;
     private readonly AclTable _acl;
     private readonly SessionTable _sess;
+    private readonly OffloadTable _offload;
+    private readonly FeGroupTable _groups;
 
     // Indirect table front-ends, indexed by TableId.
-    private readonly uint[] _index = new uint[5];
-    private readonly TableStatus[] _status = new TableStatus[5];
-    private readonly uint[][] _data = { new uint[16], new uint[16], new uint[16], new uint[16], new uint[16] };
+    private const int Tables = 7;
+    private readonly uint[] _index = new uint[Tables];
+    private readonly TableStatus[] _status = new TableStatus[Tables];
+    private readonly uint[][] _data = Enumerable.Range(0, Tables).Select(_ => new uint[16]).ToArray();
 
     private uint _hiShadow;
     private uint _vnicSel;
     private uint _aclSetSel;
 
-    private enum TableId { Vnic = 0, Route = 1, Map = 2, Acl = 3, Session = 4 }
+    private enum TableId { Vnic = 0, Route = 1, Map = 2, Acl = 3, Session = 4, Offload = 5, FeGroup = 6 }
 
     public RegisterFile(NicParams p, ModelConfig cfg, Counters c, VnicTable vnics, RouteTable routes, MappingTable map,
-                        AclTable acl, SessionTable sess)
+                        AclTable acl, SessionTable sess, OffloadTable offload, FeGroupTable groups)
     {
         _p = p; _cfg = cfg; _c = c; _vnics = vnics; _routes = routes; _map = map; _acl = acl; _sess = sess;
+        _offload = offload; _groups = groups;
     }
 
     // Block layout: (base, type index, next)
@@ -53,7 +57,9 @@ internal sealed class RegisterFile
         (0x0600, 0x0700, 0x0700), // ROUTE_TABLE
         (0x0700, 0x0800, 0x0800), // MAP_TABLE
         (0x0800, 0x0900, 0x0900), // ACL_TABLE
-        (0x0900, 0x0A00, 0x0000), // SESSION
+        (0x0900, 0x0A00, 0x0A00), // SESSION
+        (0x0A00, 0x0B00, 0x0B00), // OFFLOAD
+        (0x0B00, 0x0C00, 0x0000), // FE_GROUP
     };
 
     private static int BlockOf(uint addr)
@@ -69,6 +75,8 @@ internal sealed class RegisterFile
         TableId.Route => (uint)_routes.Count,
         TableId.Map => (uint)_map.Count,
         TableId.Acl => (uint)_acl.Count,
+        TableId.Offload => (uint)_offload.Count,
+        TableId.FeGroup => (uint)_groups.Count,
         _ => (uint)_sess.Capacity,
     };
 
@@ -199,6 +207,9 @@ internal sealed class RegisterFile
         }
         if (t == TableId.Acl && off == 0x60) { data = _aclSetSel; return Okay; }
         if (t == TableId.Acl && off == 0x64) { data = (uint)_acl.SetCount((int)_aclSetSel); return Okay; }
+        if (t == TableId.FeGroup && off == 0x60) { data = _groups.ProbeInterval; return Okay; }
+        if (t == TableId.FeGroup && off == 0x64) { data = _groups.ProbeTimeout; return Okay; }
+        if (t == TableId.FeGroup && off == 0x68) { data = _groups.AliveAll(); return Okay; }
         return SlvErr;
     }
 
@@ -243,7 +254,7 @@ internal sealed class RegisterFile
             case 0x28: if (data < 64 || data > (uint)_p.MtuMax) return SlvErr; _cfg.Mtu = (int)data; return Okay;
             case 0x2C: if (data >= 32768) return SlvErr; _cfg.IdleTimeout = (int)data; return Okay;
             case 0x30: if (data >= 32768) return SlvErr; _cfg.CloseTimeout = (int)data; return Okay;
-            case 0x34: if (data < 1 || data > 0xFFFFFF) return SlvErr; _cfg.TickCycles = data; return Okay;
+            case 0x34: if (data > 0xFFFFFF) return SlvErr; _cfg.TickCycles = data; return Okay;   // 0 = external tick
             default: return SlvErr;                 // TICK_NOW (ro) and unknown
         }
     }
@@ -283,7 +294,13 @@ internal sealed class RegisterFile
             _acl.SetSetCount((int)_aclSetSel, (int)data);
             return Okay;
         }
-        return SlvErr;
+        if (t == TableId.FeGroup && (off == 0x60 || off == 0x64))
+        {
+            if (data > 0xFFFF) return SlvErr;
+            if (off == 0x60) _groups.ProbeInterval = data; else _groups.ProbeTimeout = data;
+            return Okay;
+        }
+        return SlvErr;                              // ALIVE_ALL (ro) and unknown
     }
 
     private uint Command(TableId t, uint cmd)
@@ -299,6 +316,8 @@ internal sealed class RegisterFile
                 TableId.Vnic => _vnics.Write(index, d),
                 TableId.Route => _routes.Write(index, d),
                 TableId.Map => _map.Write(index, d),
+                TableId.Offload => _offload.Write(index, d),
+                TableId.FeGroup => _groups.Write(index, d),
                 _ => _acl.Write(index, d),
             };
         }
@@ -310,6 +329,8 @@ internal sealed class RegisterFile
                 TableId.Route => _routes.Read(index, d),
                 TableId.Map => _map.Read(index, d),
                 TableId.Acl => _acl.Read(index, d),
+                TableId.Offload => _offload.Read(index, d),
+                TableId.FeGroup => _groups.Read(index, d),
                 _ => _sess.Read(index, d),
             };
         }

@@ -2,8 +2,12 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Model;
 
-/// <summary>One route entry; <see cref="Prefix"/> is stored masked to <see cref="Plen"/> bits.</summary>
-public readonly record struct ModelRouteEntry(bool Valid, RouteType Type, int Plen, uint Vni, uint Prefix, uint Value);
+/// <summary>
+/// One route entry; <see cref="Prefix"/> is stored masked to <see cref="Plen"/> bits. <see cref="Tunnel"/>
+/// (the GENEVE bit) is stored for every type and used by VTEP routes.
+/// </summary>
+public readonly record struct ModelRouteEntry(bool Valid, RouteType Type, int Plen, uint Vni, uint Prefix, uint Value,
+                                              TunnelType Tunnel = TunnelType.Vxlan);
 
 /// <summary>VPC route table: parallel longest-prefix match per VNI, lowest index wins a tie.</summary>
 internal sealed class RouteTable
@@ -46,7 +50,8 @@ internal sealed class RouteTable
         if (plen > 32) return TableStatus.BadValue;
         if (type == RouteType.Local && value >= (uint)_p.NVnic) return TableStatus.BadValue;
         _e[index] = new ModelRouteEntry(NezhaFields.ROUTE_TABLE_VALID.Get(d) != 0, type, plen,
-            NezhaFields.ROUTE_TABLE_VNI.Get(d), NezhaFields.ROUTE_TABLE_PREFIX.Get(d) & Mask(plen), value);
+            NezhaFields.ROUTE_TABLE_VNI.Get(d), NezhaFields.ROUTE_TABLE_PREFIX.Get(d) & Mask(plen), value,
+            (TunnelType)NezhaFields.ROUTE_TABLE_GENEVE.Get(d));
         return TableStatus.Ok;
     }
 
@@ -57,6 +62,7 @@ internal sealed class RouteTable
         for (int w = 0; w < 4; w++) d[w] = 0;
         NezhaFields.ROUTE_TABLE_VALID.Set(d, e.Valid ? 1u : 0u);
         NezhaFields.ROUTE_TABLE_TYPE.Set(d, (uint)e.Type);
+        NezhaFields.ROUTE_TABLE_GENEVE.Set(d, (uint)e.Tunnel);
         NezhaFields.ROUTE_TABLE_PLEN.Set(d, (uint)e.Plen);
         NezhaFields.ROUTE_TABLE_VNI.Set(d, e.Vni);
         NezhaFields.ROUTE_TABLE_PREFIX.Set(d, e.Prefix);

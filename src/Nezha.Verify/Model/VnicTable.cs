@@ -19,13 +19,18 @@ internal sealed class VnicTable
 
     public int Count => _e.Length;
     public ref readonly ModelVnicEntry this[int i] => ref _e[i];
-    public bool Enabled(int i) => (uint)i < (uint)_e.Length && _e[i].Enable;
+
+    /// <summary>The offload entries: a vNIC with MODE = FE is a copy, never a frame's vNIC (nezha-offload section 4).</summary>
+    public OffloadTable? Offload { get; set; }
+
+    /// <summary>Enabled and not an FE copy: what every datapath vNIC check uses.</summary>
+    public bool Enabled(int i) => (uint)i < (uint)_e.Length && _e[i].Enable && !(Offload?.IsCopy(i) ?? false);
 
     /// <summary>Lowest enabled vNIC with the given VNI and MAC, or -1.</summary>
     public int FindByVniMac(uint vni, ulong mac)
     {
         for (int j = 0; j < _e.Length; j++)
-            if (_e[j].Enable && _e[j].Vni == vni && _e[j].Mac == mac) return j;
+            if (Enabled(j) && _e[j].Vni == vni && _e[j].Mac == mac) return j;
         return -1;
     }
 
@@ -33,7 +38,7 @@ internal sealed class VnicTable
     public int FindByVniIp(uint vni, uint ip, int except)
     {
         for (int j = 0; j < _e.Length; j++)
-            if (j != except && _e[j].Enable && _e[j].Vni == vni && _e[j].Ip == ip) return j;
+            if (j != except && Enabled(j) && _e[j].Vni == vni && _e[j].Ip == ip) return j;
         return -1;
     }
 

@@ -39,7 +39,7 @@ internal static unsafe partial class NativeMethods
 {
     internal const string Lib = "nezha_sim";
     internal const string ModulesLib = "nezha_modules";
-    internal const int AbiVersion = 1;
+    internal const int AbiVersion = 3;
     internal const uint RespTimeout = 0xFFFFFFFF;
     internal const uint FlavourTrace = 1, FlavourCoverage = 2;
 
@@ -121,6 +121,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial void nz_step(IntPtr h, uint cycles);
     [LibraryImport(Lib)] internal static partial ulong nz_run_until_idle(IntPtr h, ulong maxCycles);
     [LibraryImport(Lib), SuppressGCTransition] internal static partial int nz_idle(IntPtr h);
+    [LibraryImport(Lib), SuppressGCTransition] internal static partial void nz_tick_pulse(IntPtr h);
+    [LibraryImport(Lib), SuppressGCTransition] internal static partial uint nz_tick_pending(IntPtr h);
 
     [LibraryImport(Lib)]
     internal static partial int nz_pop(IntPtr h, int port, byte* buf, uint cap, uint* len, uint* tuser, ulong* cycle);

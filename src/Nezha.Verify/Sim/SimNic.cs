@@ -6,8 +6,14 @@ namespace Nezha.Verify.Sim;
 /// <summary>The three built configurations of nezha_core (docs/datapath-spec.md section 1).</summary>
 public enum SimConfig { W8 = 0, W64 = 1, W512 = 2 }
 
-/// <summary>One <c>mon_valid</c> pulse: a frame retired by the flow processor.</summary>
-public readonly record struct MonitorEvent(int Port, ushort Tick, ushort SlowCycles, ulong Cycle);
+/// <summary>
+/// One <c>mon_valid</c> pulse: a frame retired by the flow processor (<see cref="Port"/> 0 net, 1 host), or a
+/// probe round (<see cref="Port"/> = <see cref="SimNic.PortProbeRound"/>, <see cref="Tick"/> = the round's tick).
+/// </summary>
+public readonly record struct MonitorEvent(int Port, ushort Tick, ushort SlowCycles, ulong Cycle)
+{
+    public bool IsProbeRound => Port == SimNic.PortProbeRound;
+}
 
 /// <summary>A complete frame taken from an output port; <see cref="Cycle"/> is the cycle of its last beat.</summary>
 public readonly record struct SimFrame(int Port, byte[] Data, uint TUser, ulong Cycle);
@@ -24,6 +30,8 @@ public enum SimFlavour { Fast = 0, Trace = 1, Coverage = 2 }
 public sealed unsafe class SimNic : IDisposable
 {
     public const int PortNet = 0, PortHost = 1;
+    /// <summary>The monitor record of a probe round (docs/nezha-offload.md section 5), not a frame.</summary>
+    public const int PortProbeRound = 2;
 
     private static readonly ConcurrentDictionary<string, int> TraceNames = new();
     private static readonly ConcurrentDictionary<SimNic, byte> Live = new();
@@ -122,8 +130,8 @@ public sealed unsafe class SimNic : IDisposable
     /// <summary>The core's busy output after the last clock edge.</summary>
     public bool Busy => NativeMethods.nz_busy(H) != 0;
 
-    /// <summary>Nothing queued or partly transferred on any port, no register access open, busy low and
-    /// no output valid.</summary>
+    /// <summary>Nothing queued or partly transferred on any port, no tick pulse pending, no register access
+    /// open, busy low and no output valid.</summary>
     public bool IsIdle => NativeMethods.nz_idle(H) != 0;
 
     /// <summary>Queues a whole frame on an input port (0 net, 1 host). <paramref name="tuser"/> = vNIC id |
@@ -156,6 +164,16 @@ public sealed unsafe class SimNic : IDisposable
     public int PendingMonitor => (int)NativeMethods.nz_mon_pending(H);
 
     public void Step(uint cycles) => NativeMethods.nz_step(H, cycles);
+
+    /// <summary>
+    /// One external tick: tick_in is high for exactly one clocked cycle, the next one without a pulse yet
+    /// (several calls before a step queue one pulse per cycle). The core counts it only when TICK_CYCLES is 0
+    /// (datapath-spec section 5). Pending pulses keep <see cref="IsIdle"/> false; <see cref="Reset"/> drops them.
+    /// </summary>
+    public void TickPulse() => NativeMethods.nz_tick_pulse(H);
+
+    /// <summary>Tick pulses queued by <see cref="TickPulse"/> and not driven yet.</summary>
+    public int PendingTickPulses => (int)NativeMethods.nz_tick_pending(H);
 
     /// <summary>Runs until idle (see <see cref="IsIdle"/>) for a few consecutive cycles; returns the cycles run.</summary>
     /// <exception cref="TimeoutException">still not idle after <paramref name="maxCycles"/> cycles</exception>

@@ -18,11 +18,12 @@ public sealed class NicBench : IDisposable
     public const int Net = 0, Host = 1;
 
     private readonly Queue<(byte[] Frame, uint TUser)>[] _pending = { new(), new() };
-    // expected outputs: [output port][input port]
+    // expected outputs: [output port][source]: source 0/1 = the input port, 2 = probe rounds (probe_gen)
+    private const int Sources = 3, ProbeSource = 2;
     private readonly Queue<ModelFrame>[,] _expected =
     {
-        { new Queue<ModelFrame>(), new Queue<ModelFrame>() },
-        { new Queue<ModelFrame>(), new Queue<ModelFrame>() },
+        { new Queue<ModelFrame>(), new Queue<ModelFrame>(), new Queue<ModelFrame>() },
+        { new Queue<ModelFrame>(), new Queue<ModelFrame>(), new Queue<ModelFrame>() },
     };
 
     public NicBench(SimConfig config, ulong seed = 1, string? tracePath = null)
@@ -56,6 +57,16 @@ public sealed class NicBench : IDisposable
 
     /// <summary>Frames retired so far, with the model's verdict, in processing order.</summary>
     public List<(int Port, ModelVerdict Verdict)> Retired { get; } = new();
+
+    /// <summary>False: <see cref="Retired"/> stays empty (long-running users such as the TAP bridge).</summary>
+    public bool KeepRetired { get; set; } = true;
+
+    /// <summary>Called with every frame the RTL emits, after it was compared with the model (the TAP bridge
+    /// forwards them).</summary>
+    public Action<SimFrame>? OnOutput { get; set; }
+
+    /// <summary>Ticks of the probe rounds the NIC took (monitor records), in order.</summary>
+    public List<ushort> ProbeRounds { get; } = new();
 
     public long FramesSent { get; private set; }
     public long FramesChecked { get; private set; }
@@ -91,7 +102,7 @@ public sealed class NicBench : IDisposable
             if (_pending[p].Count != 0)
                 Error($"{_pending[p].Count} frame(s) sent on {PortName(p)} were never retired by the NIC");
         for (int o = 0; o < 2; o++)
-            for (int i = 0; i < 2; i++)
+            for (int i = 0; i < Sources; i++)
                 while (_expected[o, i].Count > 0)
                     Error($"missing on {PortName(o)} (from {PortName(i)}): {Hex(_expected[o, i].Dequeue().Data)}");
     }
@@ -100,6 +111,14 @@ public sealed class NicBench : IDisposable
     {
         while (Sim.TryPopMonitor(out var ev))
         {
+            if (ev.IsProbeRound)
+            {
+                // the model predicts the round's probes; they leave m_net in order (their own source)
+                ProbeRounds.Add(ev.Tick);
+                foreach (var probe in Model.ProbeRound(ev.Tick))
+                    _expected[probe.Port, ProbeSource].Enqueue(probe);
+                continue;
+            }
             if (_pending[ev.Port].Count == 0)
             {
                 Error($"monitor retired a frame on {PortName(ev.Port)} at cycle {ev.Cycle} but none was pending");
@@ -107,21 +126,24 @@ public sealed class NicBench : IDisposable
             }
             var (frame, tuser) = _pending[ev.Port].Dequeue();
             var v = Model.Process(ev.Port, frame, tuser, ev.Tick, ev.SlowCycles);
-            Retired.Add((ev.Port, v));
+            if (KeepRetired) Retired.Add((ev.Port, v));
             if (v.Output is { } o)
                 _expected[o.Port, ev.Port].Enqueue(o);
         }
         for (int p = 0; p < 2; p++)
         {
             while (Sim.TryPop(p, out var f))
+            {
                 Match(p, f);
+                OnOutput?.Invoke(f);
+            }
         }
     }
 
     private void Match(int port, SimFrame f)
     {
         FramesChecked++;
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < Sources; i++)
         {
             var q = _expected[port, i];
             if (q.Count > 0 && q.Peek().TUser == f.TUser && q.Peek().Data.AsSpan().SequenceEqual(f.Data))
@@ -132,7 +154,7 @@ public sealed class NicBench : IDisposable
         }
         var sb = new StringBuilder();
         sb.Append($"unexpected frame on {PortName(port)} at cycle {f.Cycle}, tuser 0x{f.TUser:X}: {Hex(f.Data)}");
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < Sources; i++)
         {
             var q = _expected[port, i];
             if (q.Count > 0)
@@ -140,7 +162,7 @@ public sealed class NicBench : IDisposable
         }
         Error(sb.ToString());
         // resynchronise: drop the head that differs least so one mistake does not cascade
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < Sources; i++)
             if (_expected[port, i].Count > 0 && _expected[port, i].Peek().Data.Length == f.Data.Length)
             {
                 _expected[port, i].Dequeue();
@@ -150,12 +172,14 @@ public sealed class NicBench : IDisposable
 
     /// <summary>
     /// Lets the RTL sweeper finish a full pass with the tick held still, then applies the same pass to the
-    /// model, after which occupancy, aged counts and session read-back compare exactly.
+    /// model, after which occupancy, aged counts and session read-back compare exactly. The tick is held by
+    /// selecting the external tick without sending pulses (TICK_CYCLES = 0, datapath-spec section 5), so the
+    /// NIC is left with TICK_CYCLES = 0: write it again (or send <see cref="SimNic.TickPulse"/>s) for time to move.
     /// </summary>
     public void SettleAging()
     {
-        Drain();
-        Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0xFFFFFF);
+        Drain();   // also drives every queued tick pulse
+        Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0);
         int buckets = 2 << Params.SessLog2;
         uint pass = (uint)(buckets * 4 + 2000);
         for (int attempt = 0; attempt < 4; attempt++)
@@ -223,7 +247,7 @@ public sealed class NicBench : IDisposable
         if (Errors.Count < 1000) Errors.Add(e);
     }
 
-    public static string PortName(int p) => p == Net ? "net" : "host";
+    public static string PortName(int p) => p == Net ? "net" : p == Host ? "host" : "probe rounds";
 
     public static string Hex(ReadOnlySpan<byte> b)
     {

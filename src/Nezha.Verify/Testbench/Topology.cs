@@ -7,8 +7,8 @@ namespace Nezha.Verify.Testbench;
 /// <summary>A VM attached to the NIC under test.</summary>
 public sealed record LocalVm(int Vnic, uint Vni, ulong Mac, uint Ip, uint Gateway, int AclSet);
 
-/// <summary>A VM on another host, reached through VXLAN.</summary>
-public sealed record RemoteVm(uint Vni, ulong Mac, uint Ip, uint Vtep);
+/// <summary>A VM on another host, reached through VXLAN or (<paramref name="Tunnel"/>) Geneve.</summary>
+public sealed record RemoteVm(uint Vni, ulong Mac, uint Ip, uint Vtep, TunnelType Tunnel = TunnelType.Vxlan);
 
 /// <summary>
 /// The standard test topology, small enough for every configuration (4 vNICs, 2 ACL sets, 4 routes):
@@ -60,7 +60,7 @@ public sealed class Topology
         Vms = c.Vnics.Where(v => v.Entry.Enabled)
                      .Select(v => new LocalVm(v.Id, v.Entry.Vni, v.Entry.Mac, v.Entry.Ip, v.Entry.GwIp, v.Entry.AclSet)).ToArray(),
         Remotes = c.Mappings.Where(m => m.Valid && m.Vtep != c.Global.VtepIp)
-                            .Select(m => new RemoteVm(m.Vni, m.Mac, m.Ip, m.Vtep)).ToArray(),
+                            .Select(m => new RemoteVm(m.Vni, m.Mac, m.Ip, m.Vtep, m.Tunnel)).ToArray(),
     };
 
     public void Program(NicDriver d, NicInfo info)
@@ -88,7 +88,7 @@ public sealed class Topology
         foreach (var vm in Vms)
             d.AddMapping(new MappingEntry(true, vm.Vni, vm.Ip, Vtep, vm.Mac));
         foreach (var r in Remotes)
-            d.AddMapping(new MappingEntry(true, r.Vni, r.Ip, r.Vtep, r.Mac));
+            d.AddMapping(new MappingEntry(true, r.Vni, r.Ip, r.Vtep, r.Mac, r.Tunnel));
         foreach (var vm in Vms)
             d.WriteVnic(vm.Vnic, new VnicEntry(true, vm.Vni, vm.Mac, vm.Ip, vm.Gateway, vm.AclSet));
     }

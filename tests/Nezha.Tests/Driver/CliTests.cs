@@ -1,5 +1,5 @@
 using Nezha.Cli;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using NUnit.Framework;
 
 namespace Nezha.Tests.Driver;
@@ -133,12 +133,53 @@ public class CliTests
         Assert.That(OneLine(stderr), Does.Contain("--frames"));
     }
 
-    [TestCase("stats")]
-    [TestCase("tap")]
-    public void PlaceholdersSaySo(string command)
+    [Test]
+    public void TapRejectsAMissingConfigWithOneLineAndCreatesNothing()
     {
-        var (code, _, stderr) = Run(command);
+        string missing = Path.Combine(_dir, "none.json");
+        var (code, _, stderr) = Run("tap", "--config", missing, "--prefix", "nzclit", "--socket", Path.Combine(_dir, "s.sock"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo($"nezha: {missing}: no such file"));
+        Assert.That(Directory.Exists("/sys/class/net/nzclitul"), Is.False, "no device was created");
+        Assert.That(File.Exists(Path.Combine(_dir, "s.sock")), Is.False, "no socket was created");
+    }
+
+    [Test]
+    public void TapRejectsABadConfigAndBadOptionsWithOneLine()
+    {
+        string bad = WriteFile("bad.json", "{ \"global\": { \"nicMac\": \"zz\" } }");
+        var (code, _, stderr) = Run("tap", "--config", bad, "--socket", "none");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo($"{bad}: global.nicMac: \"zz\" is not a MAC address"));
+
+        (code, _, stderr) = Run("tap", "--config", TestFiles.DefaultConfig, "--prefix", "much-too-long-prefix", "--socket", "none");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.StartWith("nezha: --prefix: \"much-too-long-prefix\" is not"));
+
+        (code, _, stderr) = Run("tap", "--config", TestFiles.DefaultConfig, "--clock-mhz", "0", "--socket", "none");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo("nezha: --clock-mhz: 0 is not a clock frequency"));
+
+        (code, _, stderr) = Run("tap", "--config", TestFiles.DefaultConfig, "-w", "8", "--socket", "none");
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Does.EndWith("global.mtu: 1600 is out of range 64..1536"));
+    }
+
+    [Test]
+    public void StatsWithoutABridgeSaysSoOnOneLine()
+    {
+        string sock = Path.Combine(_dir, "nobody.sock");
+        var (code, stdout, stderr) = Run("stats", "--socket", sock);
         Assert.That(code, Is.EqualTo(ExitCodes.Failure));
-        Assert.That(OneLine(stderr), Is.EqualTo($"nezha {command}: not yet implemented"));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(OneLine(stderr), Is.EqualTo($"nezha: {sock}: no such socket: no bridge is listening there (is `nezha tap` running? see --socket)"));
+
+        // a socket file nobody listens on (as a killed bridge leaves it): bound, not listening
+        using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream,
+            System.Net.Sockets.ProtocolType.Unspecified);
+        s.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(sock));
+        (code, _, stderr) = Run("stats", "--socket", sock);
+        Assert.That(code, Is.EqualTo(ExitCodes.Failure));
+        Assert.That(OneLine(stderr), Is.EqualTo($"nezha: {sock}: no bridge is listening there (stale socket file)"));
     }
 }

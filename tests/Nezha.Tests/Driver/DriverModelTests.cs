@@ -46,7 +46,7 @@ public class DriverModelTests
         {
             int first = d.MappingBucket(m.Vni, m.Ip) * ways;
             Assert.That(Enumerable.Range(first, ways).Select(i => model.Mapping(i)),
-                Has.Some.EqualTo(new ModelMappingEntry(true, m.Vni, m.Ip, m.Vtep, m.Mac)), $"mapping {m} is in its bucket");
+                Has.Some.EqualTo(new ModelMappingEntry(true, m.Vni, m.Ip, m.Vtep, m.Mac, m.Tunnel)), $"mapping {m} is in its bucket");
         }
         Assert.That(d.ReadGlobalConfig(), Is.EqualTo(c.Global));
     }

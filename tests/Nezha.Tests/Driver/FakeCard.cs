@@ -130,7 +130,7 @@ internal sealed class FakeCard : IRegisterTransport
             NezhaRegs.CONFIG_NIC_MAC_HI or NezhaRegs.CONFIG_NH_MAC_HI or NezhaRegs.CONFIG_GW_MAC_HI => data <= 0xFFFF,
             NezhaRegs.CONFIG_MTU => data >= 64 && data <= Info.MtuMax,
             NezhaRegs.CONFIG_IDLE_TIMEOUT or NezhaRegs.CONFIG_CLOSE_TIMEOUT => data < 32768,
-            NezhaRegs.CONFIG_TICK_CYCLES => data is >= 1 and <= 0xFF_FFFF,
+            NezhaRegs.CONFIG_TICK_CYCLES => data <= 0xFF_FFFF,   // 0 = external tick
             NezhaRegs.VNIC_STATS_SEL => data < Info.NVnic,
             _ => false,
         };

@@ -93,6 +93,34 @@ public class NicConfigLoaderTests
     }
 
     [Test]
+    public void TunnelSelectsGeneveForMappingsAndVtepRoutes()
+    {
+        NicConfig c = Parse(Mutated(r =>
+        {
+            r["mappings"]![1]!["tunnel"] = "geneve";
+            r["mappings"]![0]!["tunnel"] = "vxlan";
+            r["routes"]![1]!["tunnel"] = "geneve";
+        }), FakeCard.W64);
+        Assert.That(c.Mappings[1], Is.EqualTo(new MappingEntry(true, 100, Ip("10.0.0.20"), Ip("192.168.100.2"), 0x0264_0000_0014,
+            TunnelType.Geneve)));
+        Assert.That(c.Mappings[0].Tunnel, Is.EqualTo(TunnelType.Vxlan));
+        Assert.That(c.Routes[1], Is.EqualTo(new RouteEntry(true, 100, 0, 0, RouteType.Vtep, Ip("192.168.100.254"), TunnelType.Geneve)));
+        Assert.That(c.Routes.Where((_, i) => i != 1).Select(x => x.Tunnel), Is.All.EqualTo(TunnelType.Vxlan), "the default is VXLAN");
+
+        NicConfig plain = Parse(Base);
+        Assert.That(plain.Mappings.Select(m => m.Tunnel).Concat(plain.Routes.Select(x => x.Tunnel)), Is.All.EqualTo(TunnelType.Vxlan));
+        Assert.That(Parse(Mutated(r => r["routes"]![1]!["tunnel"] = "vxlan")).Routes[1].Tunnel, Is.EqualTo(TunnelType.Vxlan));
+    }
+
+    [Test]
+    public void TickCyclesZeroSelectsTheExternalTick()
+    {
+        NicConfig c = Parse(Mutated(r => r["global"]!["tickCycles"] = 0), FakeCard.W64);
+        Assert.That(c.Global.TickCycles, Is.Zero);
+        Assert.That(Parse(Mutated(r => r["global"]!["tickCycles"] = 16777215)).Global.TickCycles, Is.EqualTo(16777215));
+    }
+
+    [Test]
     public void CommentsAndTrailingCommasAreAllowed()
     {
         string text = """
@@ -114,6 +142,8 @@ public class NicConfigLoaderTests
         Assert.That(c.Mappings.Where(m => m.Vtep != c.Global.VtepIp).Select(m => m.Vtep).Distinct().Order(),
             Is.EqualTo(new[] { Ip("192.168.100.2"), Ip("192.168.100.3") }));
         Assert.That(c.Routes.Any(r => r.PrefixLen == 0 && r.Type == RouteType.Vtep), Is.True);
+        Assert.That(c.Mappings.Where(m => m.Tunnel == TunnelType.Geneve).Select(m => (m.Vni, m.Ip, m.Vtep)),
+            Is.EqualTo(new[] { (200u, Ip("10.0.0.20"), Ip("192.168.100.3")) }), "tenant B's remote VM is reached through Geneve");
         Assert.That(c.Acls.Select(a => a.Set), Is.EqualTo(new[] { 0, 1 }));
     }
 
@@ -156,7 +186,7 @@ public class NicConfigLoaderTests
 
         // structure
         yield return Case("MissingGlobal", r => r.Remove("global"), "nic.json: missing field \"global\"");
-        yield return Case("UnknownTopLevel", r => r["vnic"] = 1, "nic.json: vnic: unknown field (expected global, vnics, routes, mappings, acls)");
+        yield return Case("UnknownTopLevel", r => r["vnic"] = 1, "nic.json: vnic: unknown field (expected global, vnics, routes, mappings, acls, offload)");
         yield return Case("GlobalNotObject", r => r["global"] = 3, "nic.json: global: expected an object, found 3");
         yield return Case("VnicsNotArray", r => r["vnics"] = new JsonObject(), "nic.json: vnics: expected an array, found an object");
         yield return Case("VnicNotObject", r => r["vnics"]![0] = 5, "nic.json: vnics[0]: expected an object, found 5");
@@ -173,7 +203,8 @@ public class NicConfigLoaderTests
         yield return Case("MtuTooSmall", r => r["global"]!["mtu"] = 63, "nic.json: global.mtu: 63 is out of range 64..9216");
         yield return Case("IdleTimeout", r => r["global"]!["idleTimeout"] = 32768, "nic.json: global.idleTimeout: 32768 is out of range 0..32767");
         yield return Case("CloseTimeout", r => r["global"]!["closeTimeout"] = -1, "nic.json: global.closeTimeout: -1 is out of range 0..32767");
-        yield return Case("TickZero", r => r["global"]!["tickCycles"] = 0, "nic.json: global.tickCycles: 0 is out of range 1..16777215");
+        yield return Case("TickTooBig", r => r["global"]!["tickCycles"] = 16777216, "nic.json: global.tickCycles: 16777216 is out of range 0..16777215");
+        yield return Case("TickNegative", r => r["global"]!["tickCycles"] = -1, "nic.json: global.tickCycles: -1 is out of range 0..16777215");
 
         // vNICs
         yield return Case("BadMac", r => V(r, 2)["mac"] = "zz:00:00:00:00:01", "nic.json: vnics[2].mac: \"zz:00:00:00:00:01\" is not a MAC address");
@@ -211,6 +242,10 @@ public class NicConfigLoaderTests
         yield return Case("VtepBadIp", r => R(r, 1)["vtep"] = "x", "nic.json: routes[1].vtep: \"x\" is not an IPv4 address");
         yield return Case("VtepOnMapped", r => R(r, 0)["vtep"] = "1.2.3.4", "nic.json: routes[0].vtep: only allowed with type vtep");
         yield return Case("VnicOnVtep", r => R(r, 1)["vnic"] = 0, "nic.json: routes[1].vnic: only allowed with type local");
+        yield return Case("RouteTunnel", r => R(r, 1)["tunnel"] = "nvgre", "nic.json: routes[1].tunnel: \"nvgre\" is not one of vxlan, geneve");
+        yield return Case("TunnelOnMapped", r => R(r, 0)["tunnel"] = "geneve", "nic.json: routes[0].tunnel: only allowed with type vtep");
+        yield return Case("UnknownRouteField", r => R(r, 0)["tunel"] = "geneve",
+            "nic.json: routes[0].tunel: unknown field (expected vni, prefix, type, vnic, vtep, tunnel)");
         yield return Case("DuplicateRoute", r => R(r, 3)["prefix"] = "10.0.0.11/32",
             "nic.json: routes[3].prefix: 10.0.0.11/32 in VNI 200 is already routed by routes[2]");
         yield return Case("TooManyRoutes", r => r["routes"] = new JsonArray(Enumerable.Range(0, 5)
@@ -221,7 +256,10 @@ public class NicConfigLoaderTests
         yield return Case("DuplicateMapping", r => M(r, 1)["ip"] = "10.0.0.10", "nic.json: mappings[1].ip: 10.0.0.10 in VNI 100 is already mapped by mappings[0]");
         yield return Case("LocalMappingWithoutVnic", r => M(r, 0)["mac"] = "02:64:00:00:00:99",
             "nic.json: mappings[0].mac: VTEP is this card (192.168.100.1) but no vNIC in VNI 100 has MAC 02:64:00:00:00:99");
-        yield return Case("MappingUnknownField", r => M(r, 0)["vnic"] = 1, "nic.json: mappings[0].vnic: unknown field (expected vni, ip, vtep, mac)");
+        yield return Case("MappingUnknownField", r => M(r, 0)["vnic"] = 1, "nic.json: mappings[0].vnic: unknown field (expected vni, ip, vtep, mac, tunnel)");
+        yield return Case("MappingTunnel", r => M(r, 1)["tunnel"] = "gre", "nic.json: mappings[1].tunnel: \"gre\" is not one of vxlan, geneve");
+        yield return Case("MappingTunnelCase", r => M(r, 1)["tunnel"] = "Geneve", "nic.json: mappings[1].tunnel: \"Geneve\" is not one of vxlan, geneve");
+        yield return Case("MappingTunnelNotString", r => M(r, 1)["tunnel"] = 1, "nic.json: mappings[1].tunnel: 1 is not one of vxlan, geneve");
 
         // ACLs
         yield return Case("AclSetRangeInAcls", r => r["acls"]![0]!["set"] = 4, "nic.json: acls[0].set: 4 is out of range 0..3", w64);

@@ -117,6 +117,33 @@ public class NicDriverTests
     }
 
     [Test]
+    public void GeneveTunnelBitsArePackedPerTheRegisterMap()
+    {
+        var r = new RouteEntry(true, 200, 0, 0, RouteType.Vtep, Ip("192.168.100.254"), TunnelType.Geneve);
+        _d.WriteRoute(3, r);
+        Assert.That(_card.RouteTable.Entries[3][0], Is.EqualTo(1u | (2u << 1) | (1u << 3)), "ROUTE DATA0 bit 3 = GENEVE");
+        Assert.That(_d.ReadRoute(3), Is.EqualTo(r));
+
+        var m = new MappingEntry(true, 100, Ip("10.0.0.22"), Ip("192.168.100.3"), 0x0264_0000_0016, TunnelType.Geneve);
+        int slot = _d.AddMapping(m);
+        Assert.That(_card.MapTable.Entries[slot][0], Is.EqualTo(1u | (1u << 1)), "MAP DATA0 bit 1 = GENEVE");
+        Assert.That(_d.ReadMapping(slot), Is.EqualTo(m));
+        _d.AddMapping(m with { Tunnel = TunnelType.Vxlan });
+        Assert.That(_card.MapTable.Entries[slot][0], Is.EqualTo(1u), "VXLAN leaves the bit clear");
+        Assert.Throws<ArgumentOutOfRangeException>(() => _d.WriteRoute(0, r with { Tunnel = (TunnelType)2 }));
+    }
+
+    [Test]
+    public void ConfigureAcceptsTheExternalTick()
+    {
+        var c = new NicGlobalConfig(0x0200_0000_0101, Ip("192.168.100.1"), 0x0200_0000_FE01, 0x0200_0000_00FE, 1600, 30, 2, 0);
+        _d.Configure(c);
+        Assert.That(_d.ReadGlobalConfig().TickCycles, Is.Zero);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _d.Configure(c with { TickCycles = 0x100_0000 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _d.Configure(c with { TickCycles = -1 }));
+    }
+
+    [Test]
     public void LocalRouteToAMissingVnicIsRefusedByTheDriver()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _d.WriteRoute(0, new RouteEntry(true, 1, 0, 0, RouteType.Local, 16)));

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Nezha.Cli;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using NUnit.Framework;
 using static Nezha.Verify.Testbench.FrameBuilder;
 using IpProto = Nezha.Verify.Testbench.IpProto;

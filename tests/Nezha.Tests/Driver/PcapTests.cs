@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Nezha.Cli.Pcap;
+using Nezha.Verify.Pcap;
 using NUnit.Framework;
 
 namespace Nezha.Tests.Driver;

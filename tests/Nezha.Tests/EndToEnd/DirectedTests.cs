@@ -72,6 +72,140 @@ public class DirectedTests : BenchFixture
         CheckAll();
     }
 
+    /// <summary>A remote VM in VPC 100 whose mapping selects Geneve (not in the standard topology).</summary>
+    private static readonly RemoteVm GeneveRemote =
+        new(100, Mac("02:00:00:00:03:16"), Ip("10.0.0.22"), Ip("192.168.100.3"), TunnelType.Geneve);
+
+    private void AddGeneveRemote() =>
+        B.Driver.AddMapping(new MappingEntry(true, GeneveRemote.Vni, GeneveRemote.Ip, GeneveRemote.Vtep, GeneveRemote.Mac, GeneveRemote.Tunnel));
+
+    /// <summary>
+    /// Checks an encapsulated output by hand (independently of the model, which the bench already compared
+    /// byte for byte): outer IPv4 to <paramref name="vtep"/> with a valid checksum and the right lengths, the
+    /// UDP port and the 8-byte tunnel header of <paramref name="tunnel"/>, and the inner Ethernet header.
+    /// Returns the inner frame.
+    /// </summary>
+    private static byte[] CheckEncap(byte[] o, TunnelType tunnel, uint vtep, uint vni, ulong innerDst, ulong innerSrc)
+    {
+        var eth = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, o);
+        Assert.That(ReadMac(eth.DestinationHardwareAddress.GetAddressBytes()), Is.EqualTo(Topology.NextHopMac));
+        Assert.That(ReadMac(eth.SourceHardwareAddress.GetAddressBytes()), Is.EqualTo(Topology.NicMac));
+        var ip = (IPv4Packet)eth.PayloadPacket;
+        Assert.That(ip.ValidIPChecksum, Is.True, "outer IPv4 checksum");
+        Assert.That(ip.TotalLength, Is.EqualTo(o.Length - 14), "outer IPv4 total length");
+        Assert.That(ip.FragmentFlags, Is.EqualTo(2), "DF");
+        Assert.That(ip.TimeToLive, Is.EqualTo(64));
+        Assert.That(ip.SourceAddress.ToString(), Is.EqualTo("192.168.100.1"));
+        Assert.That(BinaryPrimitives.ReadUInt32BigEndian(ip.DestinationAddress.GetAddressBytes()), Is.EqualTo(vtep));
+        var udp = (UdpPacket)ip.PayloadPacket;
+        Assert.That(udp.DestinationPort, Is.EqualTo(tunnel == TunnelType.Geneve ? 6081 : 4789), "UDP destination port");
+        Assert.That(udp.SourcePort, Is.GreaterThanOrEqualTo(0xC000));
+        Assert.That(BinaryPrimitives.ReadUInt16BigEndian(o.AsSpan(38)), Is.EqualTo(o.Length - 34), "UDP length");
+        Assert.That(BinaryPrimitives.ReadUInt16BigEndian(o.AsSpan(40)), Is.Zero, "UDP checksum");
+        byte[] expected = tunnel == TunnelType.Geneve
+            ? [0x00, 0x00, 0x65, 0x58, (byte)(vni >> 16), (byte)(vni >> 8), (byte)vni, 0x00]   // ver 0, no options, O/C 0, TEB
+            : [0x08, 0x00, 0x00, 0x00, (byte)(vni >> 16), (byte)(vni >> 8), (byte)vni, 0x00];
+        Assert.That(o[42..50], Is.EqualTo(expected), $"{tunnel} header");
+        var inner = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, o[50..]);
+        Assert.That(ReadMac(inner.DestinationHardwareAddress.GetAddressBytes()), Is.EqualTo(innerDst));
+        Assert.That(ReadMac(inner.SourceHardwareAddress.GetAddressBytes()), Is.EqualTo(innerSrc));
+        Assert.That(BinaryPrimitives.ReadUInt16BigEndian(o.AsSpan(62)), Is.EqualTo(0x0800));
+        return o[50..];
+    }
+
+    [Test]
+    public void VmToRemoteIsGeneveEncapsulatedWhenTheMappingSaysSo()
+    {
+        AddGeneveRemote();
+        var vm = T.Vms[0];
+        var remote = GeneveRemote;
+        var frame = T.FromVmTcp(vm, remote.Ip, 40000, 80, TcpFlags.Syn, payload: 100);
+        var v = FromVm(vm, frame);
+        Assert.That(v.SlowPath, Is.True);
+        var o = v.Output!.Value;
+        Assert.That(o.Port, Is.EqualTo(NicBench.Net));
+        Assert.That(o.Data.Length, Is.EqualTo(64 + frame.Length - 14), "M = 64 as for VXLAN");
+        var inner = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet, CheckEncap(o.Data, TunnelType.Geneve, remote.Vtep, 100, remote.Mac, vm.Mac));
+        var innerTcp = inner.Extract<TcpPacket>();
+        Assert.That(innerTcp.DestinationPort, Is.EqualTo(80));
+        Assert.That(innerTcp.PayloadData.Length, Is.EqualTo(100));
+
+        // the session holds ENCAP_GENEVE (type 3) towards the remote and DELIVER back to the VM
+        int slot = B.Model.FindSession(100, IpProto.Tcp, vm.Ip, 40000, remote.Ip, 80, (ushort)B.Driver.ReadTick());
+        Assert.That(slot, Is.GreaterThanOrEqualTo(0));
+        var s = B.Driver.ReadSession(slot);
+        Assert.That(new[] { s.Act0, s.Act1 }, Is.EquivalentTo(new[]
+        {
+            new SessionAction(ActionType.EncapGeneve, 0, remote.Vtep, remote.Mac),
+            new SessionAction(ActionType.Deliver, vm.Vnic, 0, 0),
+        }));
+
+        // the reply (in Geneve) hits the session; the next frame of the VM takes the fast path, still in Geneve
+        var reply = FromNet(Geneve(Topology.NicMac, Topology.NextHopMac, remote.Vtep, Topology.Vtep, 100,
+            Ethernet(vm.Mac, remote.Mac, 0x0800, Ipv4(remote.Ip, vm.Ip, IpProto.Tcp, Tcp(80, 40000, TcpFlags.Syn | TcpFlags.Ack, default)))));
+        Assert.That(reply.SessionHit, Is.True);
+        Assert.That(reply.Output?.Port, Is.EqualTo(NicBench.Host));
+        var next = FromVm(vm, T.FromVmTcp(vm, remote.Ip, 40000, 80, TcpFlags.Ack, payload: 7));
+        Assert.That(next.SessionHit, Is.True);
+        CheckEncap(next.Output!.Value.Data, TunnelType.Geneve, remote.Vtep, 100, remote.Mac, vm.Mac);
+        CheckAll();
+    }
+
+    [Test]
+    public void VtepRouteWithTheGeneveBitEncapsulatesInGeneve()
+    {
+        var vm = T.Vms[0];
+        // route 1 of the topology (VNI 100, 0.0.0.0/0 -> the internet gateway's VTEP), now with Geneve
+        B.Driver.WriteRoute(1, new RouteEntry(true, 100, 0, 0, RouteType.Vtep, Topology.InternetVtep, TunnelType.Geneve));
+        var v = FromVm(vm, T.FromVmUdp(vm, Ip("8.8.8.8"), 5353, 53, payload: 30));
+        Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Net));
+        // inner destination MAC = the frame's own (the gateway MAC), as for a VXLAN VTEP route
+        var inner = (EthernetPacket)Packet.ParsePacket(LinkLayers.Ethernet,
+            CheckEncap(v.Output!.Value.Data, TunnelType.Geneve, Topology.InternetVtep, 100, Topology.GatewayMac, vm.Mac));
+        Assert.That(inner.Extract<UdpPacket>().DestinationPort, Is.EqualTo(53));
+
+        // without the bit the same route encapsulates in VXLAN again (a new flow)
+        B.Driver.WriteRoute(1, new RouteEntry(true, 100, 0, 0, RouteType.Vtep, Topology.InternetVtep));
+        var w = FromVm(vm, T.FromVmUdp(vm, Ip("8.8.8.8"), 5354, 53));
+        Assert.That(w.SlowPath, Is.True);
+        CheckEncap(w.Output!.Value.Data, TunnelType.Vxlan, Topology.InternetVtep, 100, Topology.GatewayMac, vm.Mac);
+        CheckAll();
+    }
+
+    [Test]
+    public void RepliesGoBackInTheTunnelTheConnectionArrivedIn()
+    {
+        AddGeneveRemote();
+        var vm = T.Vms[0];                 // ingress allows TCP 22 and 80
+        var viaGeneve = T.Remotes[0];      // mapped with VXLAN; this connection arrives in Geneve (with options)
+        var viaVxlan = GeneveRemote;       // mapped with Geneve; this connection arrives in VXLAN
+
+        var inG = FromNet(Geneve(Topology.NicMac, Topology.NextHopMac, viaGeneve.Vtep, Topology.Vtep, 100,
+            Ethernet(vm.Mac, viaGeneve.Mac, 0x0800, Ipv4(viaGeneve.Ip, vm.Ip, IpProto.Tcp, Tcp(50000, 22, TcpFlags.Syn, Payload(10)))),
+            Payload(8, 3)));
+        Assert.That(inG.Output?.Port, Is.EqualTo(NicBench.Host));
+        var outG = FromVm(vm, T.FromVmTcp(vm, viaGeneve.Ip, 22, 50000, TcpFlags.Syn | TcpFlags.Ack, payload: 10));
+        Assert.That(outG.SessionHit, Is.True);
+        Assert.That(outG.Output!.Value.Data.Length, Is.EqualTo(64 + 20 + 20 + 10), "no Geneve options in the reply");
+        CheckEncap(outG.Output!.Value.Data, TunnelType.Geneve, viaGeneve.Vtep, 100, viaGeneve.Mac, vm.Mac);
+
+        var inV = FromNet(Vxlan(Topology.NicMac, Topology.NextHopMac, viaVxlan.Vtep, Topology.Vtep, 100,
+            Ethernet(vm.Mac, viaVxlan.Mac, 0x0800, Ipv4(viaVxlan.Ip, vm.Ip, IpProto.Tcp, Tcp(50001, 80, TcpFlags.Syn, default)))));
+        Assert.That(inV.Output?.Port, Is.EqualTo(NicBench.Host));
+        var outV = FromVm(vm, T.FromVmTcp(vm, viaVxlan.Ip, 80, 50001, TcpFlags.Syn | TcpFlags.Ack));
+        Assert.That(outV.SessionHit, Is.True);
+        CheckEncap(outV.Output!.Value.Data, TunnelType.Vxlan, viaVxlan.Vtep, 100, viaVxlan.Mac, vm.Mac);
+
+        // a new connection from the VM follows the mappings: Geneve to GeneveRemote, VXLAN to Remotes[0]
+        var newG = FromVm(vm, T.FromVmTcp(vm, viaVxlan.Ip, 40100, 443, TcpFlags.Syn));
+        Assert.That(newG.SlowPath, Is.True);
+        CheckEncap(newG.Output!.Value.Data, TunnelType.Geneve, viaVxlan.Vtep, 100, viaVxlan.Mac, vm.Mac);
+        var newV = FromVm(vm, T.FromVmTcp(vm, viaGeneve.Ip, 40101, 443, TcpFlags.Syn));
+        Assert.That(newV.SlowPath, Is.True);
+        CheckEncap(newV.Output!.Value.Data, TunnelType.Vxlan, viaGeneve.Vtep, 100, viaGeneve.Mac, vm.Mac);
+        CheckAll();
+    }
+
     [Test]
     public void VmToVmOnTheSameNicIsHairpinned()
     {
@@ -269,6 +403,90 @@ public class DirectedTests : BenchFixture
         Assert.That(Stat(StatIndex.SessAged), Is.EqualTo(20));
         B.Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 50);
         var again = FromVm(vm, T.FromVmUdp(vm, T.Remotes[0].Ip, 3000, 53));
+        Assert.That(again.SessionHit, Is.False);
+        Assert.That(again.SlowPath, Is.True);
+        CheckAll();
+    }
+
+    /// <summary>Sends <paramref name="n"/> external tick pulses and runs until they are all driven.</summary>
+    private void Pulse(int n)
+    {
+        for (int i = 0; i < n; i++) B.Sim.TickPulse();
+        B.Drain();
+        Assert.That(B.Sim.PendingTickPulses, Is.Zero);
+    }
+
+    [Test]
+    public void ExternalTickAdvancesOnlyWithTickPulses()
+    {
+        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, Info.MtuMax, 1000, 100, 0));
+        int t0 = B.Driver.ReadTick();
+        B.Sim.Step(50_000);
+        Assert.That(B.Driver.ReadTick(), Is.EqualTo(t0), "TICK_CYCLES = 0: no pulse, no tick");
+        for (int i = 1; i <= 5; i++)
+        {
+            B.Sim.TickPulse();
+            Assert.That(B.Sim.PendingTickPulses, Is.EqualTo(1));
+            B.Sim.Step(1);
+            Assert.That(B.Sim.PendingTickPulses, Is.Zero, "a pulse is one clocked cycle");
+            Assert.That(B.Driver.ReadTick(), Is.EqualTo(t0 + i), "each pulse advances TICK_NOW by one");
+        }
+        // pulses queued before a step go out one per cycle
+        for (int i = 0; i < 3; i++) B.Sim.TickPulse();
+        B.Sim.Step(2);
+        Assert.That(B.Sim.PendingTickPulses, Is.EqualTo(1));
+        B.Sim.Step(10_000);
+        Assert.That(B.Driver.ReadTick(), Is.EqualTo(t0 + 8));
+        // pending pulses keep the simulation busy: RunUntilIdle drives them all
+        for (int i = 0; i < 20; i++) B.Sim.TickPulse();
+        B.Sim.RunUntilIdle();
+        Assert.That(B.Driver.ReadTick(), Is.EqualTo(t0 + 28));
+
+        // with an internal tick, tick_in is ignored (a period far longer than this test)
+        B.Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0xFF_FFFF);
+        for (int i = 0; i < 10; i++) B.Sim.TickPulse();
+        B.Sim.Step(1000);
+        Assert.That(B.Driver.ReadTick(), Is.EqualTo(t0 + 28));
+        // and an internal tick counts again: 100 cycles per tick
+        B.Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 100);
+        B.Sim.Step(1000);
+        Assert.That(B.Driver.ReadTick(), Is.InRange(t0 + 37, t0 + 41));
+        CheckAll();
+    }
+
+    [Test]
+    public void SessionsAgeOutAfterIdleTimeoutPlusOneExternalTicks()
+    {
+        const int idle = 5;
+        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, Info.MtuMax, idle, 2, 0));
+        var vm = T.Vms[1];
+        var remote = T.Remotes[0];
+        var flow = T.FromVmUdp(vm, remote.Ip, 7000, 53);
+        Assert.That(FromVm(vm, flow).SlowPath, Is.True);
+        B.SendFromVm(vm.Vnic, T.FromVmUdp(vm, remote.Ip, 7001, 53));   // a second flow, left idle too
+        B.Drain();
+        var t0 = (ushort)B.Driver.ReadTick();
+        int slot = B.Model.FindSession(vm.Vni, IpProto.Udp, vm.Ip, 7000, remote.Ip, 53, t0);
+        Assert.That(slot, Is.GreaterThanOrEqualTo(0));
+        Assert.That(B.Driver.ReadSession(slot).Ts, Is.EqualTo(t0), "stamped with the external tick");
+
+        // a hit within the timeout refreshes the first flow only
+        Pulse(3);
+        Assert.That(FromVm(vm, flow).SessionHit, Is.True);
+        Pulse(idle - 3);
+        B.SettleAging();   // the tick stays external (TICK_CYCLES = 0)
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(2), "IDLE_TIMEOUT ticks idle: still live");
+        Assert.That(Stat(StatIndex.SessAged), Is.Zero);
+        Pulse(1);
+        B.SettleAging();
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.EqualTo(1), "IDLE_TIMEOUT + 1 ticks idle: expired");
+        Assert.That(Stat(StatIndex.SessAged), Is.EqualTo(1));
+        Pulse(3);
+        B.SettleAging();
+        Assert.That(Stat(StatIndex.SessOccupancy), Is.Zero);
+        Assert.That(Stat(StatIndex.SessAged), Is.EqualTo(2));
+
+        var again = FromVm(vm, flow);
         Assert.That(again.SessionHit, Is.False);
         Assert.That(again.SlowPath, Is.True);
         CheckAll();

@@ -31,10 +31,13 @@ public class HdrParserBench
         public bool Frag, Arp, L4Drop;
         public DropReason L4Reason;
         public PacketInfo Pi;
+        public bool Ctx;                 // a well-formed Nezha context (docs/nezha-offload.md section 3)
+        public ContextOption Option;
+        public int InnerLen;             // 14 + inner IPv4 total length (REQUEST / VERDICT)
 
         public string Kind => Drop != DropReason.None ? $"drop {Drop}"
             : Exc != ExceptionReason.None ? $"exc {Exc}"
-            : Arp ? "arp" : Frag ? "frag" : L4Drop ? $"l4 {L4Reason}" : "ok";
+            : Arp ? "arp" : Frag ? "frag" : L4Drop ? $"l4 {L4Reason}" : Ctx ? $"ctx {Option.Kind}" : "ok";
     }
 
     /// <summary>
@@ -80,6 +83,13 @@ public class HdrParserBench
         r = fp.Tunnel(ref pi, out bool underlay, out int innerEth);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (underlay) { e.Exc = ExceptionReason.Underlay; return e; }
+        if (pi.Geneve && ContextOption.TryParse(frame.AsSpan(pi.GeneveOptOff), pi.GeneveOptWords, out var ctx, out bool bad))
+        {
+            if (bad) { e.Drop = DropReason.CtxBad; return e; }
+            e.Ctx = true;
+            e.Option = ctx;
+            if (ctx.Kind is ContextKind.Probe or ContextKind.ProbeReply) { e.Pi = pi; return e; }
+        }
         int outerEnd = pi.IpEnd;
         r = fp.Ethernet(innerEth, outerEnd, true, ref pi);
         if (r != DropReason.None) { e.Drop = r; return e; }
@@ -87,6 +97,7 @@ public class HdrParserBench
         r = fp.Ipv4(pi.L3Off, outerEnd, ref pi);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (pi.Frag) { e.Exc = ExceptionReason.Fragment; return e; }
+        e.InnerLen = 14 + pi.IpEnd - pi.L3Off;
         r = fp.L4(ref pi);
         if (r != DropReason.None) { e.L4Drop = true; e.L4Reason = r; }
         e.Pi = pi;
@@ -115,11 +126,32 @@ public class HdrParserBench
             return sb.Length == 0 ? null : sb.ToString();
         }
         var pi = e.Pi;
+        Chk("p_ctx", e.Ctx ? 1UL : 0UL);
+        if (e.Ctx)
+        {
+            var o = e.Option;
+            Chk("p_ctx_kind", (ulong)o.Kind);
+            Chk("p_ctx_flags", o.Flags);
+            Chk("p_ctx_vnic", o.Vnic);
+            Chk("p_ctx_version", o.Version);
+            Chk("p_ctx_be_id", o.BeId);
+            Chk("p_ctx_vtep", o.Vtep);
+            Chk("p_ctx_mac", o.Mac);
+            Chk("p_ctx_act", o.Act);
+            Chk("p_udp_sport", pi.OuterUdpSport);
+            if (o.Kind is ContextKind.Probe or ContextKind.ProbeReply)
+            {
+                Chk("p_l4_drop", 0);         // no inner frame is looked at
+                return sb.Length == 0 ? null : sb.ToString();
+            }
+            Chk("p_inner_len", (ulong)e.InnerLen);
+        }
         Chk("p_frag", e.Frag ? 1UL : 0UL);
         Chk("p_l4_drop", e.L4Drop ? 1UL : 0UL);
         Chk("p_l4_drop_reason", (ulong)e.L4Reason);
         Chk("p_is_arp", e.Arp ? 1UL : 0UL);
         Chk("p_tunnel", port == Net ? 1UL : 0UL);
+        Chk("p_geneve", port == Net && pi.Geneve ? 1UL : 0UL);
         Chk("p_vni", port == Net ? pi.Vni : 0UL);
         Chk("p_outer_sip", port == Net ? pi.OuterSip : 0UL);
         Chk("p_eth_dst", pi.EthDst);
@@ -308,8 +340,19 @@ public class HdrParserBench
         else
         {
             int optlen = r.Next(10) < 7 ? r.Next(0, 5) : r.Next(0, 64);
+            bool ctx = r.Next(3) == 0;       // a Nezha context option first (docs/nezha-offload.md section 3)
+            if (ctx) optlen = r.Next(8) == 0 ? r.Next(1, 6) : 6 + (r.Next(4) == 0 ? r.Next(1, 4) : 0);
             tun = new byte[8 + 4 * optlen];
             r.NextBytes(tun.AsSpan(8));
+            if (ctx)
+            {
+                var o = new ContextOption((ContextKind)(r.Next(10) == 0 ? r.Next(256) : r.Next(1, 5)), (byte)r.Next(4),
+                    (byte)r.Next(256), (byte)r.Next(256), RndIp(r), RndIp(r), RndMac(r),
+                    (byte)(r.Next(6) == 0 ? r.Next(256) : r.Next(2, 4))).ToBytes();
+                if (r.Next(12) == 0) o[3] = (byte)r.Next(256);
+                o.AsSpan(0, Math.Min(24, 4 * optlen)).CopyTo(tun.AsSpan(8));
+                b.Hot.AddRange(new[] { 14 + 20 + 8 + 8 + 3, 14 + 20 + 8 + 8 + 4 });
+            }
             int ver = r.Next(12) == 0 ? r.Next(1, 4) : 0;
             tun[0] = (byte)((ver << 6) | optlen);
             tun[1] = (byte)(r.Next(12) == 0 ? 0x40 : (r.Next(4) == 0 ? r.Next(256) & ~0x40 : 0));

@@ -29,15 +29,18 @@ public class RouteLpmBench
                 uint prefix = 0x0A000000u | (uint)rnd.Next(1 << 16) << 8 | (uint)rnd.Next(256);
                 var type = (RouteType)rnd.Next(4);
                 uint value = type == RouteType.Local ? (uint)rnd.Next(16) : (uint)rnd.Next();
+                var tunnel = (TunnelType)rnd.Next(2);
                 var d = new uint[16];
                 NezhaFields.ROUTE_TABLE_VALID.Set(d, valid ? 1u : 0u);
                 NezhaFields.ROUTE_TABLE_TYPE.Set(d, (uint)type);
+                NezhaFields.ROUTE_TABLE_GENEVE.Set(d, (uint)tunnel);
                 NezhaFields.ROUTE_TABLE_PLEN.Set(d, (uint)plen);
                 NezhaFields.ROUTE_TABLE_VNI.Set(d, vni);
                 NezhaFields.ROUTE_TABLE_PREFIX.Set(d, prefix);
                 NezhaFields.ROUTE_TABLE_VALUE.Set(d, value);
                 Assert.That(table.Write((uint)i, d), Is.EqualTo(TableStatus.Ok));
                 m.Set("wr_en", 1); m.Set("wr_idx", (ulong)i); m.Set("wr_valid", valid); m.Set("wr_type", (ulong)type);
+                m.Set("wr_geneve", (ulong)tunnel);
                 m.Set("wr_plen", (ulong)plen); m.Set("wr_vni", vni); m.Set("wr_prefix", prefix); m.Set("wr_value", value);
                 m.Tick();
             }
@@ -62,6 +65,7 @@ public class RouteLpmBench
                     {
                         Assert.That((RouteType)m.Get("rt_resp_type"), Is.EqualTo(table[hit].Type));
                         Assert.That((uint)m.Get("rt_resp_value"), Is.EqualTo(table[hit].Value));
+                        Assert.That((TunnelType)m.Get("rt_resp_geneve"), Is.EqualTo(table[hit].Tunnel));
                     }
                 }
             }

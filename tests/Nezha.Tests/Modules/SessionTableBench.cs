@@ -115,7 +115,7 @@ public class SessionTableBench
         }
 
         private ModelSessionAction RandAct() =>
-            new((ActionType)_rnd.Next(3), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
+            new((ActionType)_rnd.Next(4), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
 
         private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts)
         {

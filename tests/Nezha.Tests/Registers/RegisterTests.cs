@@ -73,7 +73,7 @@ public class RegisterTests
         Assert.That(W(NezhaRegs.CONFIG_MTU, 100, 0x3), Is.EqualTo(Err), "partial write strobes");
         Assert.That(R(NezhaRegs.CONFIG_MTU), Is.EqualTo(mtu));
         Assert.That(W(NezhaRegs.CONFIG_IDLE_TIMEOUT, 32768), Is.EqualTo(Err));
-        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, 0), Is.EqualTo(Err));
+        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, 0x0100_0000), Is.EqualTo(Err));
         Assert.That(W(NezhaRegs.CONFIG_NIC_MAC_HI, 0x10000), Is.EqualTo(Err));
         Assert.That(W(NezhaRegs.CORE_DATA_W, 5), Is.EqualTo(Err), "read-only");
         Assert.That(W(NezhaRegs.STATS_COUNTER_BASE, 5), Is.EqualTo(Err), "counters are read-only");
@@ -125,6 +125,46 @@ public class RegisterTests
         d.AddMapping(m);
         int total = _b.Params.SessCapacity; // touch the session table read-back too
         d.ReadSession(total - 1);
+        _b.AssertClean();
+    }
+
+    [Test]
+    public void TickCyclesZeroIsAcceptedAndSelectsTheExternalTick()
+    {
+        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, 0), Is.EqualTo(Ok));
+        Assert.That(R(NezhaRegs.CONFIG_TICK_CYCLES), Is.Zero);
+        uint t0 = R(NezhaRegs.CONFIG_TICK_NOW);
+        _b.Sim.Step(20_000);
+        Assert.That(R(NezhaRegs.CONFIG_TICK_NOW), Is.EqualTo(t0), "no tick without tick_in pulses");
+        _b.Sim.TickPulse();
+        _b.Sim.Step(1);
+        Assert.That(R(NezhaRegs.CONFIG_TICK_NOW), Is.EqualTo(t0 + 1));
+        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, 0xFF_FFFF), Is.EqualTo(Ok), "the largest period");
+        Assert.That(R(NezhaRegs.CONFIG_TICK_CYCLES), Is.EqualTo(0xFF_FFFFu));
+        _b.AssertClean();
+    }
+
+    [Test]
+    public void GeneveBitsOfRoutesAndMappingsReadBack()
+    {
+        var d = _b.Driver;
+        int ri = _b.Params.Routes - 1;
+        var vtep = new RouteEntry(true, 7, 0x0A000000, 24, RouteType.Vtep, 0xC0A80001, TunnelType.Geneve);
+        d.WriteRoute(ri, vtep);
+        Assert.That(d.ReadRoute(ri), Is.EqualTo(vtep));
+        Assert.That(R(NezhaRegs.ROUTE_TABLE_DATA) & 0xF, Is.EqualTo(1u | (2u << 1) | (1u << 3)), "GENEVE is ROUTE DATA0 bit 3");
+        var local = new RouteEntry(true, 7, 0x0A000100, 24, RouteType.Local, 1, TunnelType.Geneve);
+        d.WriteRoute(0, local);
+        Assert.That(d.ReadRoute(0), Is.EqualTo(local), "stored for every route type");
+        d.WriteRoute(0, local with { Tunnel = TunnelType.Vxlan });
+        Assert.That(d.ReadRoute(0).Tunnel, Is.EqualTo(TunnelType.Vxlan));
+
+        var m = new MappingEntry(true, 100, 0x0A000014, 0xC0A86402, 0x0200_0000_0314, TunnelType.Geneve);
+        int slot = d.AddMapping(m);
+        Assert.That(d.ReadMapping(slot), Is.EqualTo(m));
+        Assert.That(R(NezhaRegs.MAP_TABLE_DATA) & 3, Is.EqualTo(3u), "GENEVE is MAP DATA0 bit 1");
+        d.AddMapping(m with { Tunnel = TunnelType.Vxlan });
+        Assert.That(d.ReadMapping(slot), Is.EqualTo(m with { Tunnel = TunnelType.Vxlan }));
         _b.AssertClean();
     }
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Nezha.Cli.Pcap;
+namespace Nezha.Verify.Pcap;
 
 /// <summary>Reads classic pcap or pcapng, told apart by the first four bytes.</summary>
 public static class CaptureReader

@@ -1,4 +1,4 @@
-namespace Nezha.Cli.Pcap;
+namespace Nezha.Verify.Pcap;
 
 /// <summary>One captured frame: its bytes (possibly cut to the snap length), the length on the wire and a timestamp.</summary>
 public readonly record struct CaptureFrame(ReadOnlyMemory<byte> Data, int OriginalLength, ulong TimestampNs);

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Nezha.Cli.Pcap;
+namespace Nezha.Verify.Pcap;
 
 /// <summary>Writes a classic pcap file with nanosecond timestamps and Ethernet link type.</summary>
 public sealed class PcapWriter : IDisposable
@@ -41,6 +41,9 @@ public sealed class PcapWriter : IDisposable
         _out.Write(frame[..capLen]);
         Count++;
     }
+
+    /// <summary>Pushes buffered records to the file (readers see complete records up to here).</summary>
+    public void Flush() => _out.Flush();
 
     public void Dispose()
     {

@@ -1,0 +1,43 @@
+namespace Nezha.Driver.Offload;
+
+/// <summary>
+/// Thresholds of the offload controller (docs/nezha-offload.md section 7; the optional <c>"offload"</c> section
+/// of a config file, see configs/README.md). Utilisations are slow-path busy cycles / cycles, 0..1.
+/// </summary>
+/// <param name="SampleCycles">cycles between two samples of every NIC's counters (one period).</param>
+/// <param name="OffloadAbove">a NIC whose utilisation stays above this for <paramref name="HoldPeriods"/> periods offloads its heaviest vNIC.</param>
+/// <param name="RevertBelow">an offloaded vNIC is taken back when its BE would stay below this with the vNIC's FE work added
+/// back, for <paramref name="HoldPeriods"/> periods. Must be below <paramref name="OffloadAbove"/> (hysteresis).</param>
+/// <param name="HoldPeriods">consecutive periods a condition must hold before anything is done.</param>
+/// <param name="MaxFes">FEs per offloaded vNIC, 1..4.</param>
+/// <param name="FeMaxUtil">a NIC is an FE candidate only while its own utilisation is below this.</param>
+public sealed record OffloadPolicy(
+    long SampleCycles = 250_000,
+    double OffloadAbove = 0.6,
+    double RevertBelow = 0.3,
+    int HoldPeriods = 3,
+    int MaxFes = 4,
+    double FeMaxUtil = 0.5)
+{
+    public static OffloadPolicy Default { get; } = new();
+
+    /// <summary>The first thing wrong with the policy (field name and reason), or null.</summary>
+    public (string Field, string Problem)? Problem()
+    {
+        static string I(FormattableString f) => FormattableString.Invariant(f);
+        if (SampleCycles < 1000) return ("sampleCycles", I($"{SampleCycles} is below 1000"));
+        if (OffloadAbove is <= 0 or > 1) return ("offloadAbove", I($"{OffloadAbove} is not in (0, 1]"));
+        if (RevertBelow < 0 || RevertBelow >= OffloadAbove)
+            return ("revertBelow", I($"{RevertBelow} must be at least 0 and below offloadAbove ({OffloadAbove}), or the controller would flap"));
+        if (HoldPeriods is < 1 or > 1000) return ("holdPeriods", I($"{HoldPeriods} is out of range 1..1000"));
+        if (MaxFes is < 1 or > 4) return ("maxFes", I($"{MaxFes} is out of range 1..4 (an FE group holds 4)"));
+        if (FeMaxUtil is <= 0 or > 1) return ("feMaxUtil", I($"{FeMaxUtil} is not in (0, 1]"));
+        return null;
+    }
+
+    public OffloadPolicy Validated()
+    {
+        if (Problem() is { } p) throw new ArgumentException($"{p.Field}: {p.Problem}");
+        return this;
+    }
+}

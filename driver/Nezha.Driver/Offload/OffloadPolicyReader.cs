@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Nezha.Driver.Config;
+
+namespace Nezha.Driver.Offload;
+
+/// <summary>Reads the optional <c>"offload"</c> section of a config file into an <see cref="OffloadPolicy"/>.</summary>
+internal static class OffloadPolicyReader
+{
+    public static OffloadPolicy? Read(ObjectReader root, ConfigErrors errors)
+    {
+        if (root.Optional("offload") is not { } e) return null;
+        var o = new ObjectReader(e, "offload", errors,
+            "sampleCycles", "offloadAbove", "revertBelow", "holdPeriods", "maxFes", "feMaxUtil");
+        var d = OffloadPolicy.Default;
+        var p = new OffloadPolicy(
+            SampleCycles: o.Int("sampleCycles", 1000, 1L << 40, d.SampleCycles),
+            OffloadAbove: Fraction(o, "offloadAbove", d.OffloadAbove),
+            RevertBelow: Fraction(o, "revertBelow", d.RevertBelow),
+            HoldPeriods: (int)o.Int("holdPeriods", 1, 1000, d.HoldPeriods),
+            MaxFes: (int)o.Int("maxFes", 1, 4, d.MaxFes),
+            FeMaxUtil: Fraction(o, "feMaxUtil", d.FeMaxUtil));
+        if (p.Problem() is { } problem) throw errors.At(o.Child(problem.Field), problem.Problem);
+        return p;
+    }
+
+    private static double Fraction(ObjectReader o, string name, double fallback)
+    {
+        if (o.Optional(name) is not { } e) return fallback;
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || double.IsNaN(v))
+            throw o.Errors.At(o.Child(name), $"{ObjectReader.Raw(e)} is not a number");
+        if (v is < 0 or > 1) throw o.Errors.At(o.Child(name), $"{v} is not a fraction in 0..1 (utilisation, e.g. 0.6)");
+        return v;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Nezha.Driver;
+using Nezha.Driver.Offload;
+
+namespace Nezha.Verify.Cluster;
+
+/// <summary>
+/// The cluster's cards as the offload controller sees them: each NIC's own <see cref="NicDriver"/> and its
+/// offload registers — the same objects a host would build for real cards. Tests and measurements offload
+/// through <see cref="OffloadController"/> too (by hand, <see cref="Install"/>), so the very code that the
+/// controller uses installs every offload of every run.
+/// </summary>
+public static class ClusterOffload
+{
+    public static List<ManagedNic> Managed(NezhaCluster nc) =>
+        nc.Nics.Select(n => new ManagedNic(n.Name, n.Driver, n.Vtep, new NicOffloadCard(n.Registers))).ToList();
+
+    /// <summary>The cluster's controller (created on first use: attaches to every card and sets the probe timers).</summary>
+    public static OffloadController Controller(NezhaCluster nc, OffloadPolicy? policy = null, ILogger? logger = null)
+    {
+        if (nc.Controller is { } c) return c;
+        c = new OffloadController(Managed(nc), policy ?? OffloadPolicy.Default, logger);
+        c.SetLiveness(nc.O.ProbeIntervalTicks, nc.O.ProbeTimeoutTicks);
+        nc.Controller = c;
+        return c;
+    }
+
+    /// <summary>Offloads the heavy vNIC to the first <paramref name="fes"/> FEs now (between runs), then puts
+    /// the NICs back in step.</summary>
+    public static void Install(NezhaCluster nc, int fes)
+    {
+        var c = Controller(nc);
+        c.OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(), $"requested: {fes} FEs");
+        nc.C.Resync();
+    }
+
+    /// <summary>The same, from inside a run (no resync: the cards that were programmed run ahead a little).</summary>
+    public static void InstallNow(NezhaCluster nc, int fes) =>
+        Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(), $"requested: {fes} FEs");
+
+    public static void RevertNow(NezhaCluster nc) =>
+        Controller(nc).RevertNow(nc.Be.Name, NezhaCluster.HeavyVnic, "requested");
+
+    public static readonly ClusterScenarios.OffloadHook Hook = Install;
+
+    /// <summary>Whether the simulated build has the OFFLOAD register block (docs/nezha-offload.md section 6).</summary>
+    public static bool Supported(ClusterOptions o)
+    {
+        using var sim = new Sim.SimNic(o.Width, 1);
+        var t = new Sim.SimTransport(sim);
+        return t.Read32(0x0A00, out uint type) == RegResp.Okay && type >> 16 == 0x4E5A;
+    }
+}

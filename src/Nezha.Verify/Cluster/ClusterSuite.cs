@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Nezha.Verify.Cluster;
+
+/// <summary>Sizes of a full measurement run (<c>make bench-nezha</c>, <c>nezha cluster --scenario all</c>).</summary>
+public sealed record SuiteSizes
+{
+    /// <summary>Connections measured per CPS point (after <see cref="Warmup"/>).</summary>
+    public int Connections { get; init; } = 2000;
+    public int Warmup { get; init; } = 300;
+    /// <summary>Short connections kept in flight for the CPS measurement.</summary>
+    public int Window { get; init; } = 96;
+    /// <summary>Handshakes in flight while filling the session table.</summary>
+    public int FlowWindow { get; init; } = 64;
+    /// <summary>Offered load for the utilisation measurement, as a fraction of the measured 0-FE CPS.</summary>
+    public double UtilLoad { get; init; } = 0.7;
+    public int LatencySamples { get; init; } = 16;
+    public int FailoverLongFlows { get; init; } = 64;
+    /// <summary>New connections during the failover run, as a fraction of the measured 0-FE CPS.</summary>
+    public double FailoverLoad { get; init; } = 0.3;
+}
+
+/// <summary>Everything <c>make bench-nezha</c> measures; <see cref="ToJson"/> gives bench/results/nezha.json.</summary>
+public sealed class NezhaResults
+{
+    public ClusterOptions Options { get; init; } = new();
+    public List<CpsResult> Cps { get; } = new();
+    public List<FlowsResult> Flows { get; } = new();
+    public UtilResult? Util { get; set; }
+    public LatencyResult? Latency { get; set; }
+    public FailoverResult? Failover { get; set; }
+    public ControllerRunResult? Controller { get; set; }
+    /// <summary>Why measurements with FEs are missing (null when they ran).</summary>
+    public string? OffloadUnavailable { get; set; }
+    public double WallSeconds { get; set; }
+
+    public JsonObject ToJson()
+    {
+        var o = Options;
+        var clock = o.Clock;
+        double R(double v, int d = 1) => Math.Round(v, d);
+        var j = new JsonObject
+        {
+            ["clock_mhz"] = o.ClockMhz,
+            ["cps"] = new JsonArray(Cps.Select(c => (JsonNode)new JsonObject
+            {
+                ["fes"] = c.Fes, ["cps"] = Math.Round(c.Cps), ["normalised"] = R(c.Cps / Cps[0].Cps, 3),
+                ["be_slowpath_util"] = R(c.BeSlowUtil, 3),
+                ["fe_slowpath_util"] = new JsonArray(c.FeSlowUtil.Select(u => (JsonNode)R(u, 3)).ToArray()),
+                ["connections"] = c.Connections, ["cycles"] = c.Cycles, ["mean_connection_us"] = R(c.MeanConnectUs),
+                ["syn_retransmits"] = c.SynRetransmits,
+            }).ToArray()),
+            ["flows"] = new JsonArray(Flows.Select(f => (JsonNode)new JsonObject
+            {
+                ["fes"] = f.Fes, ["flows"] = f.Flows, ["normalised"] = R((double)f.Flows / Flows[0].Flows, 3),
+                ["session_capacity"] = f.Capacity,
+            }).ToArray()),
+        };
+        if (Util is { } u)
+            j["be_slowpath_util"] = new JsonObject
+            {
+                ["before"] = R(u.Before, 3), ["after"] = R(u.After, 3), ["fes"] = u.Fes,
+                ["offered_cps"] = Math.Round(u.OfferedCps), ["cps_before"] = Math.Round(u.CpsBefore), ["cps_after"] = Math.Round(u.CpsAfter),
+                ["fe_util_after"] = new JsonArray(u.FeUtilAfter.Select(x => (JsonNode)R(x, 3)).ToArray()),
+            };
+        if (Latency is { } l)
+        {
+            j["added_latency_us"] = R(clock.Microseconds(l.AddedSynCycles), 3);
+            j["latency"] = new JsonObject
+            {
+                ["fes"] = l.Fes, ["samples"] = l.Samples,
+                ["first_packet_direct_cycles"] = R(l.DirectSynCycles), ["first_packet_offloaded_cycles"] = R(l.OffloadSynCycles),
+                ["first_packet_added_cycles"] = R(l.AddedSynCycles), ["first_packet_added_us"] = R(clock.Microseconds(l.AddedSynCycles), 3),
+                ["established_direct_cycles"] = R(l.DirectEstCycles), ["established_offloaded_cycles"] = R(l.OffloadEstCycles),
+                ["established_before_offload_cycles"] = R(l.OffloadEstOldCycles),
+                ["established_added_cycles"] = R(l.AddedEstCycles), ["fabric_latency_cycles"] = o.LatencyCycles,
+            };
+        }
+        if (Failover is { } f)
+            j["failover"] = new JsonObject
+            {
+                ["recovery_us"] = R(clock.Microseconds(f.RecoveryCycles), 2), ["established_lost"] = f.EstablishedLost,
+                ["packets_lost"] = f.PacketsLost, ["detect_us"] = R(clock.Microseconds(f.DetectCycles), 2), ["fes"] = f.Fes,
+                ["killed"] = f.Killed, ["established_flows"] = f.EstablishedFlows, ["established_retransmits"] = f.EstablishedRetransmits,
+                ["requests_lost"] = f.RequestsLost, ["verdicts_lost"] = f.VerdictsLost, ["probes_lost"] = f.ProbesLost,
+                ["new_connections"] = f.NewConnections, ["new_completed"] = f.NewCompleted, ["dead_fe_share"] = f.SharedOnDeadFe,
+                ["probe_interval_us"] = R(o.ProbeIntervalTicks * o.TickUs, 1), ["probe_timeout_us"] = R(o.ProbeTimeoutTicks * o.TickUs, 1),
+            };
+        if (Controller is { } c)
+            j["controller"] = c.ToJson(clock);
+        j["setup"] = new JsonObject
+        {
+            ["width"] = o.Width.ToString().ToLowerInvariant(), ["acl_rules"] = o.AclRules, ["fabric_latency_cycles"] = o.LatencyCycles,
+            ["vm_delay_cycles"] = o.VmDelayCycles, ["tick_us"] = o.TickUs, ["background_util"] = o.BackgroundUtil,
+            ["client_hosts"] = o.ClientHosts, ["client_vms_per_host"] = o.ClientVmsPerHost,
+        };
+        if (OffloadUnavailable != null) j["offload_unavailable"] = OffloadUnavailable;
+        j["wall_seconds"] = R(WallSeconds);
+        return j;
+    }
+
+    public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}
+
+/// <summary>Runs the measurement set of docs/cluster.md in order, reporting progress per step.</summary>
+public static class ClusterSuite
+{
+    /// <param name="progress">(step name, fraction done of that step)</param>
+    /// <param name="offload">null: the offload is not available; only the 0-FE numbers are measured.</param>
+    public static NezhaResults Run(ClusterOptions o, SuiteSizes s, int maxFes, ClusterScenarios.OffloadHook? offload,
+                                   ISet<string>? only, Action<string, double>? progress, Func<ControllerRun>? controller = null)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var r = new NezhaResults { Options = o };
+        bool Want(string x) => only == null || only.Contains(x);
+        int top = offload == null ? 0 : maxFes;
+        if (offload == null) r.OffloadUnavailable = "the offload registers are not in this build: only the 0-FE numbers were measured";
+
+        if (Want("cps") || Want("util") || Want("failover") || Want("controller"))
+            for (int k = 0; k <= (Want("cps") ? top : 0); k++)
+            {
+                string step = $"CPS, {k} FE{(k == 1 ? "" : "s")}";
+                r.Cps.Add(ClusterScenarios.Cps(o, k, s.Window, s.Warmup, s.Connections, offload, p => progress?.Invoke(step, p)));
+                progress?.Invoke(step, 1);
+            }
+        if (Want("flows"))
+            for (int k = 0; k <= top; k++)
+            {
+                string step = $"concurrent flows, {k} FE{(k == 1 ? "" : "s")}";
+                r.Flows.Add(ClusterScenarios.Flows(o, k, s.FlowWindow, offload, p => progress?.Invoke(step, p)));
+                progress?.Invoke(step, 1);
+            }
+        double baseCps = r.Cps.Count > 0 ? r.Cps[0].Cps : 0;
+        if (offload != null && maxFes > 0)
+        {
+            if (Want("util"))
+            {
+                r.Util = ClusterScenarios.Utilisation(o, maxFes, s.UtilLoad * baseCps, Math.Max(200, s.Connections / 2), offload,
+                    p => progress?.Invoke("slow-path utilisation before/after", p));
+                progress?.Invoke("slow-path utilisation before/after", 1);
+            }
+            if (Want("latency"))
+            {
+                r.Latency = ClusterScenarios.Latency(o, maxFes, s.LatencySamples, offload);
+                progress?.Invoke("added latency", 1);
+            }
+            if (Want("failover"))
+            {
+                r.Failover = ClusterScenarios.Failover(o, maxFes, s.FailoverLongFlows, s.FailoverLoad * baseCps, offload,
+                    p => progress?.Invoke("failover", p));
+                progress?.Invoke("failover", 1);
+            }
+            if (Want("controller") && controller != null)
+            {
+                var run = controller();
+                r.Controller = ClusterScenarios.ControllerEndToEnd(o, maxFes, baseCps, run, p => progress?.Invoke("controller end to end", p));
+                progress?.Invoke("controller end to end", 1);
+            }
+        }
+        r.WallSeconds = sw.Elapsed.TotalSeconds;
+        return r;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Nezha.Driver;
+
+namespace Nezha.Verify.Tap;
+
+/// <summary>
+/// The live counters of a running bridge: the card's STATS and per-vNIC counters (read from its registers
+/// while it was idle), the bridge's own per-device counters and the RTL/model check. It is also what the
+/// control socket answers (JSON, camelCase), so <c>nezha stats</c> can print it.
+/// </summary>
+public sealed record BridgeSnapshot(
+    double UptimeSeconds,
+    int Width,
+    ulong Cycles,
+    string Clock,
+    long TicksIssued,
+    IReadOnlyList<StatValue> Stats,
+    IReadOnlyList<VnicSnapshot> Vnics,
+    IReadOnlyList<TapSnapshot> Taps,
+    IReadOnlyList<ReasonCount> Exceptions,
+    long UnderlayArpReplies,
+    long Undeliverable,
+    bool Checked,
+    long FramesChecked,
+    int Mismatches,
+    IReadOnlyList<string> FirstMismatches,
+    ulong ProtocolErrors)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <exception cref="JsonException">not a snapshot.</exception>
+    public static BridgeSnapshot FromJson(string json) =>
+        JsonSerializer.Deserialize<BridgeSnapshot>(json, Json) ?? throw new JsonException("empty snapshot");
+
+    /// <summary>A STATS counter by index (0 if it was not read).</summary>
+    public ulong Stat(Nezha.Driver.Registers.StatIndex i) => Stats.FirstOrDefault(s => s.Index == (int)i)?.Value ?? 0;
+
+    public TapSnapshot? Tap(string name) => Taps.FirstOrDefault(t => t.Name == name);
+}
+
+/// <summary>One STATS counter (index = docs/datapath-spec.md section 6).</summary>
+public sealed record StatValue(int Index, string Name, ulong Value);
+
+/// <summary>A configured vNIC and its VNIC_STATS counters.</summary>
+public sealed record VnicSnapshot(int Id, VnicEntry Entry, string Device, VnicCounters Counters);
+
+/// <summary>
+/// One TAP device. <see cref="FramesIn"/>/<see cref="BytesIn"/>: read from the device and pushed into the card;
+/// <see cref="FramesOut"/>/<see cref="BytesOut"/>: written to the device (what the namespace received);
+/// <see cref="WriteErrors"/>: writes the kernel refused (link down, ...); <see cref="Deferred"/>: times the
+/// device had frames waiting while the card's input queue was full (they stay in the kernel's queue).
+/// </summary>
+public sealed record TapSnapshot(string Name, string Role, long FramesIn, long BytesIn, long FramesOut, long BytesOut,
+    long WriteErrors, long Deferred, bool Alive);
+
+public sealed record ReasonCount(int Code, string Reason, long Frames);

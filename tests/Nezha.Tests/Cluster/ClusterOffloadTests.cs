@@ -1,0 +1,186 @@
+using Nezha.Driver.Offload;
+using Nezha.Driver.Registers;
+using Nezha.Verify.Cluster;
+using NUnit.Framework;
+
+namespace Nezha.Tests.Cluster;
+
+/// <summary>
+/// The offload on small clusters (1 BE + 2 or 3 FEs, w64), every NIC checked against its own golden model:
+/// offload and revert in the middle of traffic, an FE failure, and a constrained-random run of connections,
+/// offloads, reverts and an FE kill. The offload is always installed through the controller's executor.
+/// </summary>
+[TestFixture]
+public class ClusterOffloadTests
+{
+    private static readonly Lazy<bool> Supported = new(() => ClusterOffload.Supported(new ClusterOptions()));
+
+    [SetUp]
+    public void RequireOffload() =>
+        Assume.That(Supported.Value, "the simulator build has no offload registers (docs/nezha-offload.md section 6)");
+
+    private static long Stat(ClusterNic n, int index) => (long)n.Driver.ReadStat((StatIndex)index);
+
+    /// <summary>Keeps opening short connections every <paramref name="every"/> cycles in [from, to).</summary>
+    private static List<TcpClientConn> Arrivals(NezhaCluster nc, ulong from, ulong to, ulong every)
+    {
+        var list = new List<TcpClientConn>();
+        for (ulong t = from; t < to; t += every) nc.C.At(t, now => list.Add(nc.Open(now, false)));
+        return list;
+    }
+
+    private static void DataEvery(NezhaCluster nc, IReadOnlyList<TcpClientConn> longs, ulong every, ulong until)
+    {
+        for (int i = 0; i < longs.Count; i++)
+        {
+            var c = longs[i];
+            var host = nc.Endpoint(c.Id).Host;
+            void Send(ulong t)
+            {
+                host.SendData(c, t);
+                if (t + every < until) nc.C.At(t + every, Send);
+            }
+            nc.C.At(nc.C.Now + (ulong)i * 37, Send);
+        }
+    }
+
+    private static List<TcpClientConn> Longs(NezhaCluster nc, int n)
+    {
+        var longs = new List<TcpClientConn>();
+        for (int i = 0; i < n; i++) longs.Add(nc.Open(nc.C.Now + (ulong)i * 40, true));
+        Assert.That(nc.C.RunWhile(() => longs.Any(c => c.State != ClientState.Open), 200_000), Is.True, "long connections established");
+        return longs;
+    }
+
+    [Test]
+    public void OffloadAndRevertMidTrafficBreakNoConnection()
+    {
+        using var nc = new NezhaCluster(ClusterRunTests.Small(fes: 2));
+        nc.StartBackground(0);
+        var before = Longs(nc, 6);                       // established before the offload: never touch an FE
+        ulong t0 = nc.C.Now;
+        var shorts = Arrivals(nc, t0, t0 + 60_000, 700);
+        DataEvery(nc, before, 3000, t0 + 60_000);
+        List<TcpClientConn> during = new();
+        nc.C.AtBarrier(t0 + 10_000, _ => ClusterOffload.InstallNow(nc, 2));
+        nc.C.At(t0 + 20_000, t => { for (int i = 0; i < 4; i++) during.Add(nc.Open(t + (ulong)i * 50, true)); });
+        nc.C.At(t0 + 30_000, _ => DataEvery(nc, during, 3000, t0 + 60_000));
+        nc.C.AtBarrier(t0 + 40_000, _ => ClusterOffload.RevertNow(nc));
+        nc.C.RunUntil(t0 + 60_000 + (ulong)nc.O.Clock.Cycles(nc.O.RtoUs) * 2);
+
+        TestContext.Out.WriteLine($"short {shorts.Count}, done {shorts.Count(c => c.State == ClientState.Done)}, SYN retransmits {nc.Stats.SynRetransmits}, " +
+                                  $"established retransmits {nc.Stats.EstablishedRetransmits}, redirects {Stat(nc.Be, 48)}, verdicts rx {Stat(nc.Be, 50)}, late pushes {nc.C.LatePushes}");
+        Assert.That(shorts.Select(c => c.State), Is.All.EqualTo(ClientState.Done), "every short connection completed");
+        Assert.That(before.Concat(during).Select(c => c.DataAcked == c.DataSent && c.State == ClientState.Open), Is.All.True);
+        Assert.That(nc.Stats.EstablishedRetransmits, Is.Zero, "no packet of an established connection was lost");
+        Assert.That(Stat(nc.Be, 48), Is.GreaterThan(0), "new flows were redirected while offloaded");
+        Assert.That(Stat(nc.Be, 50), Is.EqualTo(Stat(nc.Fes[0], 49) + Stat(nc.Fes[1], 49)), "every verdict the FEs sent was accepted");
+        Assert.That(nc.Controller!.Executor.Active, Is.Empty);
+        ClusterRunTests.AssertModelsAgree(nc);
+    }
+
+    [Test]
+    public void AnFeFailureLosesNoEstablishedConnectionAndItsShareMoves()
+    {
+        var o = ClusterRunTests.Small(fes: 3) with { ProbeIntervalTicks = 2, ProbeTimeoutTicks = 6, TickUs = 4 };
+        using var nc = new NezhaCluster(o);
+        nc.StartBackground(0);
+        ClusterOffload.InstallNow(nc, 3);
+        var longs = Longs(nc, 8);                        // established through the detour, some via fe1
+        ulong t0 = nc.C.Now;
+        ulong end = t0 + 80_000;
+        var shorts = Arrivals(nc, t0, end, 600);
+        DataEvery(nc, longs, 2500, end);
+        nc.C.AtBarrier(t0 + 15_000, _ => nc.C.Kill(nc.Fes[0]));
+        nc.C.RunUntil(end + (ulong)o.Clock.Cycles(o.RtoUs) * 3);
+
+        var after = shorts.Where(c => c.OpenedAt > t0 + 15_000 + (ulong)(o.ProbeTimeoutTicks + 2 * o.ProbeIntervalTicks) * (ulong)o.TickCycles).ToList();
+        TestContext.Out.WriteLine($"short {shorts.Count}, SYN retransmits {nc.Stats.SynRetransmits}, lost REQUESTs {nc.C.Fabric.Stats.DroppedRequests}, " +
+                                  $"FE_DOWN {Stat(nc.Be, 55)}, fallback {Stat(nc.Be, 51)}");
+        Assert.That(Stat(nc.Be, 55), Is.EqualTo(1), "the BE declared exactly the dead FE down");
+        Assert.That(longs.Select(c => c.DataAcked == c.DataSent), Is.All.True);
+        Assert.That(nc.Stats.EstablishedRetransmits, Is.Zero, "established connections never lost a packet");
+        Assert.That(shorts.Select(c => c.State), Is.All.EqualTo(ClientState.Done), "every connection completed (some after a SYN retransmit)");
+        Assert.That(after.Where(c => Wire.PrimaryFe(c.Hash, 3) == 0).Select(c => c.SynRetransmits), Is.All.Zero,
+                    "after detection the dead FE's share goes to the survivors at once");
+        Assert.That(after.Count(c => Wire.PrimaryFe(c.Hash, 3) == 0), Is.GreaterThan(0));
+        foreach (var n in nc.Nics.Where(n => !n.Dead))
+        {
+            n.Bench!.CompareCounters();
+            n.Bench.AssertClean();
+        }
+    }
+
+    /// <summary>
+    /// Random connections (short and long, random client addresses), random offloads to a random subset of FEs,
+    /// reverts, and at most one FE kill, with random backpressure on every NIC; every NIC checked against its
+    /// model. NEZHA_CLUSTER_EVENTS overrides the number of events (default sized for about a minute).
+    /// </summary>
+    [Test]
+    public void ConstrainedRandomClusterRunMatchesTheModels()
+    {
+        int events = int.TryParse(Environment.GetEnvironmentVariable("NEZHA_CLUSTER_EVENTS"), out var e) ? e : 600;
+        int seed = TestContext.CurrentContext.Random.Next();
+        var rnd = new Random(seed);
+        int fes = 2 + rnd.Next(2);
+        var o = ClusterRunTests.Small(fes) with
+        {
+            AclRules = 4 + rnd.Next(60), ClientHosts = 1 + rnd.Next(3), ClientVmsPerHost = 1 + rnd.Next(8),
+            LatencyCycles = (ulong)(100 + rnd.Next(400)), ProbeIntervalTicks = 2, ProbeTimeoutTicks = 6, TickUs = 4,
+            Seed = (ulong)seed,
+        };
+        o = o with { VmDelayCycles = o.LatencyCycles + (ulong)rnd.Next(200) };
+        TestContext.Out.WriteLine($"seed {seed}: {fes} FEs, {o.AclRules} rules, latency {o.LatencyCycles}, {events} events");
+        using var nc = new NezhaCluster(o);
+        foreach (var n in nc.Nics)
+            n.Sim.SetBackpressure(0, 0.7 + 0.3 * rnd.NextDouble(), (ulong)rnd.Next());
+        nc.StartBackground(0);
+        var longs = new List<TcpClientConn>();
+        var shorts = new List<TcpClientConn>();
+        bool killed = false;
+        int offloads = 0, reverts = 0;
+        ulong t = 0;
+        for (int i = 0; i < events; i++)
+        {
+            t += (ulong)rnd.Next(50, 600);
+            int k = rnd.Next(100);
+            if (k < 70) nc.C.At(t, now => shorts.Add(nc.Open(now, false)));
+            else if (k < 80) nc.C.At(t, now => longs.Add(nc.Open(now, true)));
+            else if (k < 92) nc.C.At(t, now => { foreach (var c in longs.Where(c => c.State == ClientState.Open)) nc.Endpoint(c.Id).Host.SendData(c, now); });
+            else if (k < 99)
+                nc.C.AtBarrier(t, _ =>
+                {
+                    if (nc.Controller?.Executor.Active.Count > 0) { ClusterOffload.RevertNow(nc); reverts++; }
+                    else
+                    {
+                        var pick = nc.Fes.Where(f => !f.Dead).OrderBy(_ => rnd.Next()).Take(1 + rnd.Next(fes)).Select(f => f.Name).ToList();
+                        ClusterOffload.Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, pick, "random");
+                        offloads++;
+                    }
+                });
+            else if (!killed && fes > 2)
+            {
+                killed = true;
+                nc.C.AtBarrier(t, _ => nc.C.Kill(nc.Fes[rnd.Next(fes)]));
+            }
+        }
+        nc.C.RunUntil(t + (ulong)o.Clock.Cycles(o.RtoUs) * 4);
+        // a last round of data on every long connection
+        nc.C.At(nc.C.Now, now => { foreach (var c in longs.Where(c => c.State == ClientState.Open)) nc.Endpoint(c.Id).Host.SendData(c, now); });
+        nc.C.Run((ulong)o.Clock.Cycles(o.RtoUs) * 3);
+
+        TestContext.Out.WriteLine($"{shorts.Count} short, {longs.Count} long, {offloads} offloads, {reverts} reverts, killed {killed}; " +
+                                  $"SYN retransmits {nc.Stats.SynRetransmits}, established retransmits {nc.Stats.EstablishedRetransmits}, " +
+                                  $"cycles {nc.C.Now}, frames checked {nc.Nics.Sum(n => n.Bench!.FramesChecked)}");
+        Assert.That(shorts.Select(c => c.State), Is.All.EqualTo(ClientState.Done));
+        Assert.That(longs.Select(c => c.State), Is.All.EqualTo(ClientState.Open));
+        Assert.That(longs.Select(c => c.DataAcked == c.DataSent), Is.All.True);
+        Assert.That(nc.Stats.EstablishedRetransmits, Is.Zero);
+        foreach (var n in nc.Nics.Where(n => !n.Dead))
+        {
+            n.Bench!.CompareCounters();
+            n.Bench.AssertClean();
+            Assert.That(n.Sim.ProtocolErrors, Is.Zero, n.Sim.FirstProtocolError);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using Nezha.Driver.Config;
+using Nezha.Driver.Offload;
+using NUnit.Framework;
+
+namespace Nezha.Tests.Cluster;
+
+/// <summary>The controller's pure decision core against synthetic load samples (docs/nezha-offload.md section 7).</summary>
+[TestFixture]
+public class OffloadDeciderTests
+{
+    private const ulong Period = 100_000;
+    private static readonly OffloadPolicy Policy = new(SampleCycles: (long)Period, OffloadAbove: 0.6, RevertBelow: 0.3, HoldPeriods: 3, MaxFes: 2, FeMaxUtil: 0.5);
+
+    /// <summary>A NIC whose vNICs used the given slow-path fractions of the period.</summary>
+    private static NicLoad Nic(string name, params (int Vnic, double Util)[] vnics) =>
+        Nic(name, 4, vnics.Select(v => new VnicLoad(v.Vnic, (ulong)(v.Util * Period), (ulong)(v.Util * 1000), 100, 100)).ToArray());
+
+    private static NicLoad Nic(string name, int free, params VnicLoad[] vnics) => new(name, Period, 0, vnics, free, free);
+
+    private static VnicLoad Copy(int slot, double util) => new(slot, (ulong)(util * Period), 0, 0, 0, IsFeCopy: true);
+
+    private static List<OffloadDecision> Run(OffloadDecider d, int periods, Func<int, NicLoad[]> sample)
+    {
+        var all = new List<OffloadDecision>();
+        for (int i = 0; i < periods; i++) all.AddRange(d.Decide(sample(i)));
+        return all;
+    }
+
+    [Test]
+    public void OverloadHeldForHoldPeriodsOffloadsTheHeaviestVnicToTheLeastLoadedNics()
+    {
+        var d = new OffloadDecider(Policy);
+        var got = Run(d, 3, _ => [Nic("be", (0, 0.15), (1, 0.6)), Nic("a", (0, 0.4)), Nic("b", (0, 0.05)), Nic("c", (0, 0.2))]);
+        Assert.That(got, Has.Count.EqualTo(1));
+        var o = got[0];
+        Assert.That(o.Kind, Is.EqualTo(DecisionKind.Offload));
+        Assert.That(o.Be, Is.EqualTo("be"));
+        Assert.That(o.Vnic, Is.EqualTo(1), "the vNIC with the most slow-path cycles");
+        Assert.That(o.Fes, Is.EqualTo(new[] { "b", "c" }), "least loaded first, at most maxFes");
+        Assert.That(o.Reason, Does.Contain("75.0%").And.Contain("60%").And.Contain("3 periods").And.Contain("vNIC 1"));
+        TestContext.Out.WriteLine(o.Reason);
+    }
+
+    [Test]
+    public void NothingHappensBeforeTheHoldIsReached()
+    {
+        var d = new OffloadDecider(Policy);
+        Assert.That(Run(d, 2, _ => [Nic("be", (0, 0.9)), Nic("fe", (0, 0.0))]), Is.Empty);
+    }
+
+    [Test]
+    public void ShortSpikesDoNothing()
+    {
+        var d = new OffloadDecider(Policy);
+        // two periods over, one under, repeated: never three in a row
+        var got = Run(d, 30, i => [Nic("be", (0, i % 3 == 2 ? 0.5 : 0.95)), Nic("fe", (0, 0.0))]);
+        Assert.That(got, Is.Empty);
+    }
+
+    [Test]
+    public void LoadBetweenTheThresholdsNeitherOffloadsNorReverts()
+    {
+        var d = new OffloadDecider(Policy);
+        var got = Run(d, 3, _ => [Nic("be", (0, 0.8)), Nic("fe", (0, 0.0))]);
+        Assert.That(got.Single().Kind, Is.EqualTo(DecisionKind.Offload));
+        d.Applied(new ActiveOffload("be", 0, [("fe", 5)], 1));
+        // after the offload the BE itself is almost idle, but the moved work (on the FE copy) keeps the
+        // projection at 0.45: between revertBelow and offloadAbove nothing happens, however long
+        var after = Run(d, 50, _ => [Nic("be", (0, 0.02)), Nic("fe", 4, new VnicLoad(0, 0, 0, 0, 0), Copy(5, 0.43))]);
+        Assert.That(after, Is.Empty);
+    }
+
+    [Test]
+    public void RevertsAfterTheLoadStayedLowAndDoesNotFlap()
+    {
+        var d = new OffloadDecider(Policy);
+        d.Applied(new ActiveOffload("be", 0, [("fe1", 3), ("fe2", 3)], 2));
+        NicLoad[] Low(int i) => [Nic("be", (0, 0.01)), Nic("fe1", 4, Copy(3, 0.05)), Nic("fe2", 4, Copy(3, i == 1 ? 0.5 : 0.05))];
+        // period 1: the copies' work pushes the projection over revertBelow, restarting the hold
+        var got = Run(d, 4, Low);
+        Assert.That(got, Is.Empty, "the hold restarts at period 1");
+        got = Run(d, 1, Low);
+        Assert.That(got.Single().Kind, Is.EqualTo(DecisionKind.Revert));
+        Assert.That(got[0].Fes, Is.EqualTo(new[] { "fe1", "fe2" }));
+        Assert.That(got[0].Reason, Does.Contain("11.0%").And.Contain("below revertBelow 30%"));
+        d.Reverted("be", 0);
+        // the vNIC back home at 0.11: neither a new offload nor anything else
+        Assert.That(Run(d, 20, _ => [Nic("be", (0, 0.11)), Nic("fe1", (0, 0.0)), Nic("fe2", (0, 0.0))]), Is.Empty);
+    }
+
+    [Test]
+    public void OscillatingLoadAroundOneThresholdCausesOneDecision()
+    {
+        var d = new OffloadDecider(Policy with { HoldPeriods = 2 });
+        var decisions = new List<OffloadDecision>();
+        var rnd = new Random(7);
+        for (int i = 0; i < 200; i++)
+        {
+            // the vNIC's real load swings 0.55..0.75 around offloadAbove; once offloaded, the BE sees 2% of it
+            double load = 0.55 + 0.2 * rnd.NextDouble();
+            bool off = d.IsOffloaded("be", 0);
+            var s = new[] { Nic("be", (0, off ? load * 0.02 : load)), Nic("fe", 4, new VnicLoad(0, 0, 0, 0, 0), Copy(9, off ? load : 0)) };
+            foreach (var x in d.Decide(s))
+            {
+                decisions.Add(x);
+                if (x.Kind == DecisionKind.Offload) d.Applied(new ActiveOffload("be", 0, [("fe", 9)], 1));
+                if (x.Kind == DecisionKind.Revert) d.Reverted("be", 0);
+            }
+        }
+        // (the FE, busy with the copy, may report that it has nothing of its own to offload: NoCandidate)
+        Assert.That(decisions.Where(x => x.Kind != DecisionKind.NoCandidate).Select(x => x.Kind),
+                    Is.EqualTo(new[] { DecisionKind.Offload }), "offloaded once, never flapped back");
+    }
+
+    [Test]
+    public void MaxFesAndCandidateLimitsAreRespected()
+    {
+        var d = new OffloadDecider(Policy with { MaxFes = 3, HoldPeriods = 1 });
+        var got = d.Decide([
+            Nic("be", (2, 0.9)),
+            Nic("busy", (0, 0.55)),          // above feMaxUtil
+            Nic("full", 0, new VnicLoad(0, 0, 0, 0, 0)),   // no free slot
+            Nic("x", (0, 0.3)), Nic("y", (0, 0.1)), Nic("z", (0, 0.2)), Nic("w", (0, 0.25)),
+        ]);
+        Assert.That(got.Single().Fes, Is.EqualTo(new[] { "y", "z", "w" }));
+    }
+
+    [Test]
+    public void NoCandidateIsReportedWithItsReason()
+    {
+        var d = new OffloadDecider(Policy with { HoldPeriods = 1 });
+        var got = d.Decide([Nic("be", (0, 0.9)), Nic("other", (0, 0.55))]);
+        Assert.That(got.Single().Kind, Is.EqualTo(DecisionKind.NoCandidate));
+        Assert.That(got[0].Reason, Does.Contain("no NIC below feMaxUtil"));
+    }
+
+    [Test]
+    public void OffloadedAndCopyVnicsAreNotOffloadedAgain()
+    {
+        var d = new OffloadDecider(Policy with { HoldPeriods = 1 });
+        d.Applied(new ActiveOffload("be", 0, [("fe", 1)], 1));
+        // still overloaded: the next heaviest local vNIC goes; the FE copy on "be" (slot 7) never does
+        var got = d.Decide([Nic("be", 4, new VnicLoad(0, 5000, 0, 0, 0), new VnicLoad(7, 60_000, 0, 0, 0, true), new VnicLoad(3, 20_000, 0, 0, 0)),
+                            Nic("fe", (0, 0.0)), Nic("fe2", (0, 0.1))]);
+        var o = got.Single(x => x.Kind == DecisionKind.Offload);
+        Assert.That(o.Vnic, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void UnreachableNicsAreNeitherSampledNorChosen()
+    {
+        var d = new OffloadDecider(Policy with { HoldPeriods = 1 });
+        var got = d.Decide([Nic("be", (0, 0.9)), Nic("dead", (0, 0.0)) with { Reachable = false }, Nic("ok", (0, 0.2))]);
+        Assert.That(got.Single().Fes, Is.EqualTo(new[] { "ok" }));
+    }
+
+    [TestCase(0.5, 0.6, "revertBelow")]
+    [TestCase(0.6, 0.6, "revertBelow")]
+    [TestCase(1.5, 0.3, "offloadAbove")]
+    public void HysteresisIsEnforced(double above, double below, string field)
+    {
+        var p = new OffloadPolicy(OffloadAbove: above, RevertBelow: below);
+        Assert.That(p.Problem()?.Field, Is.EqualTo(field));
+        Assert.Throws<ArgumentException>(() => new OffloadDecider(p));
+    }
+
+    // ------------------------------------------------------------------ config file section
+
+    private const string Config = """
+    {
+      "global": { "nicMac": "02:00:00:00:01:01", "vtepIp": "192.168.100.1", "nextHopMac": "02:00:00:00:fe:01",
+                  "gatewayMac": "02:00:00:00:00:fe" },
+      OFFLOAD
+    }
+    """;
+
+    private static NicConfig Parse(string offload) => NicConfigLoader.Parse(Config.Replace("OFFLOAD", offload), "c.json");
+
+    [Test]
+    public void OffloadSectionIsOptional()
+    {
+        Assert.That(NicConfigLoader.Parse(Config.Replace("OFFLOAD", "\"vnics\": []"), "c.json").Offload, Is.Null);
+    }
+
+    [Test]
+    public void OffloadSectionLoadsWithDefaults()
+    {
+        var p = Parse("""
+            "offload": { "sampleCycles": 25000, "offloadAbove": 0.7, "revertBelow": 0.2, "holdPeriods": 4 }
+            """).Offload;
+        Assert.That(p, Is.EqualTo(new OffloadPolicy(25000, 0.7, 0.2, 4, OffloadPolicy.Default.MaxFes, OffloadPolicy.Default.FeMaxUtil)));
+    }
+
+    [TestCase("\"offload\": { \"revertBelow\": 0.7 }", "c.json: offload.revertBelow: 0.7 must be at least 0 and below offloadAbove (0.6), or the controller would flap")]
+    [TestCase("\"offload\": { \"maxFes\": 5 }", "c.json: offload.maxFes: 5 is out of range 1..4")]
+    [TestCase("\"offload\": { \"offloadAbove\": \"high\" }", "c.json: offload.offloadAbove: \"high\" is not a number")]
+    [TestCase("\"offload\": { \"offloadAbove\": 60 }", "c.json: offload.offloadAbove: 60 is not a fraction in 0..1 (utilisation, e.g. 0.6)")]
+    [TestCase("\"offload\": { \"sampleCycles\": 10 }", "c.json: offload.sampleCycles: 10 is out of range 1000..1099511627776")]
+    [TestCase("\"offload\": { \"hold\": 3 }", "c.json: offload.hold: unknown field (expected sampleCycles, offloadAbove, revertBelow, holdPeriods, maxFes, feMaxUtil)")]
+    public void BadOffloadSectionsAreOneLineErrors(string section, string message)
+    {
+        var e = Assert.Throws<ConfigException>(() => Parse(section))!;
+        Assert.That(e.Message, Is.EqualTo(message));
+    }
+}
