@@ -29,10 +29,18 @@ public sealed class MirrorTransport : IRegisterTransport
 
     public int Accesses { get; private set; }
 
+    /// <summary>
+    /// Called before every access, before the RTL sees it. <see cref="NicBench"/> uses it to replay on the model
+    /// every frame the RTL has retired so far, so that the model sees a register write after exactly the frames
+    /// the RTL retired before it (a write under traffic: offload entries, FE groups).
+    /// </summary>
+    public Action? BeforeAccess { get; set; }
+
     public RegResp Write32(uint addr, uint data) => Write32(addr, data, 0xF);
 
     public RegResp Write32(uint addr, uint data, uint wstrb)
     {
+        BeforeAccess?.Invoke();
         Accesses++;
         uint rs = _sim.RegWrite(addr, data, wstrb);
         uint rm = _model.RegWrite(addr, data, wstrb);
@@ -43,6 +51,7 @@ public sealed class MirrorTransport : IRegisterTransport
 
     public RegResp Read32(uint addr, out uint data)
     {
+        BeforeAccess?.Invoke();
         Accesses++;
         uint rs = _sim.RegRead(addr, out uint ds);
         uint rm = _model.RegRead(addr, out uint dm);

@@ -33,7 +33,7 @@ public sealed class NicBench : IDisposable
         Sim = new SimNic(config, seed, tracePath ?? Environment.GetEnvironmentVariable("NEZHA_TRACE"));
         Sim.Reset();
         Model = new NicModel(Params);
-        Bus = new MirrorTransport(Sim, Model, Errors);
+        Bus = new MirrorTransport(Sim, Model, Errors) { BeforeAccess = Collect };
         Driver = new NicDriver(Bus);
         // wait until the session table has cleared itself after reset
         Sim.RunUntilIdle(1_000_000);

@@ -47,7 +47,8 @@ public class RegisterTests
             addr = R(addr + NezhaRegs.BLK_NEXT);
         }
         Assert.That(types, Is.EqualTo(new[] { NezhaRegs.CORE_TYPE, NezhaRegs.CONFIG_TYPE, NezhaRegs.STATS_TYPE, NezhaRegs.VNIC_STATS_TYPE,
-            NezhaRegs.VNIC_TABLE_TYPE, NezhaRegs.ROUTE_TABLE_TYPE, NezhaRegs.MAP_TABLE_TYPE, NezhaRegs.ACL_TABLE_TYPE, NezhaRegs.SESSION_TYPE }));
+            NezhaRegs.VNIC_TABLE_TYPE, NezhaRegs.ROUTE_TABLE_TYPE, NezhaRegs.MAP_TABLE_TYPE, NezhaRegs.ACL_TABLE_TYPE, NezhaRegs.SESSION_TYPE,
+            NezhaRegs.OFFLOAD_TYPE, NezhaRegs.FE_GROUP_TYPE }));
         _b.AssertClean();
     }
 
