@@ -42,6 +42,9 @@
 //   * probe rounds (round_due from fe_group_table, pg_ready from probe_gen): taken in S_IDLE once both
 //     stages are empty (no descriptor is accepted while one waits), one cycle (S_ROUND): lv_round starts
 //     the expiry and probe_gen; a monitor record with mon_probe = 1 and mon_tick = round_tick.
+//   * register commit slots (cfg_req from nezha_csr): taken like a probe round, before it, and only while
+//     probe_gen is idle (it samples the groups probe by probe) (S_CFG, one cycle, cfg_ack): the write takes
+//     effect between two frames and outside a probe round; a monitor record with mon_cfg = 1.
 //   * liveness refresh (lv_refresh, lv_addr, lv_tick) with the events of an accepted VERDICT or a
 //     PROBE_REPLY: registered in the cycle after retirement, so the table has it before the next frame's
 //     lookup completes (H+LL at the earliest).
@@ -73,6 +76,11 @@
 //                                   every 16 frames).
 //   session miss (slow path)        retire H+LL+1+SLOW        = T0+6+SLOW; the next frame waits parsed
 //                                   in the front stage and is handed off in the retire cycle.
+//   BE miss -> REDIRECT             retire H+LL+1             = T0+6 (SLOW 0; as a hit, 3 cycles back to back)
+//   VERDICT miss (BE)               retire H+LL+1+INS         = T0+9 with a free way (hairpin: + a(j))
+//   PROBE -> PROBE_REPLY            retire H+1                = T0+4
+//   REQUEST (FE, no lookup)         retire H+SLOW+1 with SLOW as the slow path's below without INS
+//                                   (egress: 3 [+ 4 MAPPED] + a(egress of the copy), ingress: a(ingress))
 // SLOW (= ev_slow_cycles = mon_slow_cycles) counts the cycles from the one after the miss (lk_done) up to
 // and including the cycle that decides the frame:
 //   a(n, m) = cycles of one ACL set scan (acl_engine, one rule per cycle, pipelined reads):
@@ -178,6 +186,9 @@ module flow_processor #(
     input  wire                     pg_ready,
     output reg                      lv_round,
     output reg  [15:0]              lv_round_tick,
+    // register commit slots (nezha_csr): a table / datapath write commits in the cfg_ack cycle
+    input  wire                     cfg_req,
+    output wire                     cfg_ack,
     // route LPM (answers exactly 2 cycles after the request)
     output reg                      rt_req_valid,
     output wire [23:0]              rt_req_vni,
@@ -242,6 +253,7 @@ module flow_processor #(
     output reg  [15:0]              mon_tick,
     output reg  [15:0]              mon_slow_cycles,
     output reg                      mon_probe,
+    output reg                      mon_cfg,
     output wire                     busy
 );
     /* verilator lint_off UNUSEDPARAM */
@@ -256,6 +268,7 @@ module flow_processor #(
     // ============================================================================================
     localparam [3:0] S_IDLE      = 4'd0,   // no frame in the back stage: read-back, sweep, hand-off
                      S_ROUND     = 4'd1,   // probe round (one cycle)
+                     S_CFG       = 4'd14,  // register commit slot (one cycle, cfg_ack)
                      S_ARP_MAP   = 4'd2,   // ARP responder: mapping lookup of TPA
                      S_LK_ISSUE  = 4'd3,   // session lookup waits for op_ready
                      S_LK_WAIT   = 4'd4,   // session lookup in flight
@@ -293,6 +306,7 @@ module flow_processor #(
     localparam [4:0] DR_CTX_STALE    = NZ_DROP_REASON_CTX_STALE[4:0];
     localparam [1:0] OM_BE           = NZ_OFFLOAD_MODE_BE[1:0];
     localparam [1:0] OM_FE           = NZ_OFFLOAD_MODE_FE[1:0];
+    localparam [1:0] OM_DRAIN        = NZ_OFFLOAD_MODE_DRAIN[1:0];
     localparam [2:0] CK_REQUEST      = NZ_CONTEXT_KIND_REQUEST[2:0];
     localparam [2:0] CK_PROBE        = NZ_CONTEXT_KIND_PROBE[2:0];
     localparam [2:0] CK_PREPLY       = NZ_CONTEXT_KIND_PROBE_REPLY[2:0];
@@ -413,7 +427,7 @@ module flow_processor #(
     wire handoff     = f_ready && b_free && !force_sweep;
     // a due probe round is taken once both stages are empty (lv_round: the round taken in the cycle before)
     wire rd_go       = round_due && pg_ready && !lv_round;
-    wire can_take    = (!f_valid || handoff) && !force_sweep && !rb_pend && !rd_go;
+    wire can_take    = (!f_valid || handoff) && !force_sweep && !rb_pend && !rd_go && !cfg_req;
     wire take        = can_take && any_desc;
 
     assign d0_ready = take & ~pick1;
@@ -581,7 +595,7 @@ module flow_processor #(
             if ({29'd0, vd_cnt} > mm && fg_vtep[vd_g*128 + mm*32 +: 32] == p_outer_sip)
                 vd_member = 1'b1;
     end
-    wire vd_ok = ((p_ctx_vnic >> VNIC_W) == 8'd0) && ol_mode[vd_v*2 +: 2] == OM_BE && vd_member &&
+    wire vd_ok = ((p_ctx_vnic >> VNIC_W) == 8'd0) && (ol_mode[vd_v*2 +: 2] == OM_BE || ol_mode[vd_v*2 +: 2] == OM_DRAIN) && vd_member &&
                  p_ctx_be_id == cfg_vtep_ip;
 
     // A vNIC index from a table (8 or 32 bits) that names an enabled vNIC.
@@ -1088,6 +1102,8 @@ module flow_processor #(
                    (state == S_ACL2) || (state == S_INS_ISSUE) || (state == S_INS_WAIT);
     wire emit    = (state == S_EMIT) && emit_now;
     wire round_now = (state == S_ROUND);
+    wire cfg_now   = (state == S_CFG);
+    assign cfg_ack = cfg_now;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -1216,12 +1232,15 @@ module flow_processor #(
                     // due probe round (none is accepted while rd_go)
                     if (!force_sweep && rb_pend && !f_valid)
                         state <= S_RB_ISSUE;
+                    else if (!force_sweep && cfg_req && !f_valid && pg_ready)
+                        state <= S_CFG;
                     else if (!force_sweep && rd_go && !f_valid)
                         state <= S_ROUND;
                     // hand-off from the front stage: below
                 end
 
                 S_ROUND: state <= S_IDLE;
+                S_CFG:   state <= S_IDLE;
 
                 S_RB_ISSUE: if (rb_valid) state <= S_RB_WAIT;
                 S_RB_WAIT:  if (rb_done)  state <= S_IDLE;
@@ -1584,6 +1603,7 @@ module flow_processor #(
             lv_round         <= 1'b0;
             lv_round_tick    <= 16'd0;
             mon_probe        <= 1'b0;
+            mon_cfg          <= 1'b0;
             mon_valid        <= 1'b0;
             mon_port         <= 1'b0;
             mon_tick         <= 16'd0;
@@ -1617,8 +1637,9 @@ module flow_processor #(
             lv_tick          <= tick_r;
             lv_round         <= round_now;
             lv_round_tick    <= round_tick;
-            mon_valid        <= emit | round_now;
+            mon_valid        <= emit | round_now | cfg_now;
             mon_probe        <= round_now;
+            mon_cfg          <= cfg_now;
             mon_port         <= emit & port_r;
             mon_tick         <= emit ? tick_r : round_now ? round_tick : 16'd0;
             mon_slow_cycles  <= emit ? slow_cnt : 16'd0;

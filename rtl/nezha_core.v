@@ -88,6 +88,7 @@ module nezha_core #(
     output wire [15:0]           mon_tick,
     output wire [15:0]           mon_slow_cycles,
     output wire                  mon_probe,          // the record is a probe round, not a frame
+    output wire                  mon_cfg,            // the record is a register commit, not a frame
     output wire                  busy
 );
     localparam integer KEEP_W  = DATA_W / 8;
@@ -152,6 +153,7 @@ module nezha_core #(
     wire [15:0]            lv_tick, lv_round_tick, round_tick;
     wire                   ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback;
     wire                   ev_probe_reply_tx, ev_probe_reply_rx;
+    wire                   cfg_req, cfg_ack;
 
     // ------------------------------------------------------------------ ingress buffers
     wire                   d0_valid, d0_ready, d0_rx_error, d0_oversize, d0_stored;
@@ -258,7 +260,8 @@ module nezha_core #(
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
         .sess_rb_entry(sess_rb_entry),
         .mon_valid(mon_valid), .mon_port(mon_port), .mon_tick(mon_tick),
-        .mon_slow_cycles(mon_slow_cycles), .mon_probe(mon_probe),
+        .mon_slow_cycles(mon_slow_cycles), .mon_probe(mon_probe), .mon_cfg(mon_cfg),
+        .cfg_req(cfg_req), .cfg_ack(cfg_ack),
         .busy(busy_fp)
     );
 
@@ -423,7 +426,7 @@ module nezha_core #(
         .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
         .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
         .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
-        .probe_tx(probe_tx),
+        .probe_tx(probe_tx), .cfg_req(cfg_req), .cfg_ack(cfg_ack),
         .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
         .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes)
     );

@@ -29,19 +29,25 @@
 //    value = BAD_CMD. Checks in order: BAD_CMD (3), INDEX >= ENTRIES -> BAD_INDEX (1), (CMD 1 only)
 //    field checks -> BAD_VALUE (2): VNI word bits 31:24 set (VNIC, ROUTE, MAP), MAC_HI word bits
 //    31:16 set (VNIC, MAP), ACL_SET >= ACL_SETS, PLEN > 32, TYPE == LOCAL with VALUE >= N_VNIC,
-//    MODE == 3 or GROUP >= N_GROUPS (OFFLOAD), COUNT > 4 (FE_GROUP; its ALIVE field is read-only),
+//    GROUP >= N_GROUPS (OFFLOAD), COUNT > 4 (FE_GROUP; its ALIVE field is read-only),
 //    SRC_LEN/DST_LEN > 32, SPORT_LO > SPORT_HI or DPORT_LO > DPORT_HI (whatever VALID/ENABLE/PROTO
 //    say; other bits outside the fields are ignored). Route and ACL prefixes are stored (and read back)
 //    masked to their length. The GENEVE bits of ROUTE and MAP entries are stored for every entry.
 //    A refused CMD answers SLVERR, sets STATUS and changes nothing else;
 //    an accepted one answers OKAY and sets STATUS 0. The AXI response is held until the command is done.
 //
+// Commit slots: an accepted CMD 1 (any table) and the writes of ACL SET_COUNT and FE_GROUP PROBE_INTERVAL /
+// PROBE_TIMEOUT hold cfg_req until the flow processor answers cfg_ack, which it does between two frames
+// (it accepts no descriptor meanwhile and reports the commit on its monitor); the write takes effect and
+// the response is sent in that cycle. Without traffic that is a few cycles.
+//
 // Latencies (cycles from the AXI handshake cycle - AR, or the later of AW and W - to the cycle with
 // R/B valid, no backpressure; measured in the testbench): plain register read or write 5, DATA read 6,
-// VNIC_STATS LO read 8 (+ cycles waiting for a cycle without an event on that counter lane), CMD 1 13,
+// VNIC_STATS LO read 8 (+ cycles waiting for a cycle without an event on that counter lane), CMD 1 15 (13 +
+// the commit slot, 2 with an idle flow processor; SET_COUNT and PROBE_* writes likewise 5 + 2),
 // CMD 2 6 + layout words (VNIC 12, ROUTE 10; MAP/ACL + 2 for the RAM read + waiting for a cycle without
 // a datapath read; SESSION 22 + the sess_rb_req -> sess_rb_done time). Refused CMDs 5.
-// After reset the DATA RAM clears itself (80 cycles) before the first register access is served; MAP
+// After reset the DATA RAM clears itself (112 cycles) before the first register access is served; MAP
 // and ACL commands additionally wait for those tables' reset clear.
 // Datapath ports: route lookup 2 cycles, mapping lookup 3 cycles, ACL read 1 cycle (see the modules).
 // Session read-back: sess_rb_req is a level, raised with sess_rb_loc stable and held until the cycle
@@ -81,7 +87,7 @@ module nezha_csr #(
     sess_rb_req, sess_rb_loc, sess_rb_done, sess_rb_entry,
     ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback, ev_probe_reply_tx, ev_probe_reply_rx,
     ol_mode, ol_group, ol_version, ol_be_vnic, ol_be_vtep, fg_count, fg_vtep, fg_alive,
-    lv_refresh, lv_addr, lv_tick, round_due, round_tick, lv_round, lv_round_tick, probe_tx,
+    lv_refresh, lv_addr, lv_tick, round_due, round_tick, lv_round, lv_round_tick, probe_tx, cfg_req, cfg_ack,
     tx_net_beat, tx_net_last, tx_net_bytes, tx_host_beat, tx_host_last, tx_host_bytes
 );
     /* verilator lint_off UNUSEDPARAM */
@@ -226,6 +232,8 @@ module nezha_csr #(
     input  wire                   lv_round;
     input  wire [15:0]            lv_round_tick;
     input  wire                   probe_tx;
+    output wire                   cfg_req;            // a table / datapath write waits for its commit slot
+    input  wire                   cfg_ack;            // the flow processor grants it (between frames)
     input  wire                   tx_net_beat;
     input  wire                   tx_net_last;
     input  wire [6:0]             tx_net_bytes;
@@ -360,7 +368,9 @@ module nezha_csr #(
 
     // ------------------------------------------------------------------ FSM state
     localparam [3:0] S_CLEAR = 4'd0, S_IDLE = 4'd1, S_DEC = 4'd2, S_RDDATA = 4'd3, S_VSTAT = 4'd4,
-                     S_GATHER = 4'd5, S_CHECK = 4'd6, S_FETCH = 4'd7, S_SCATTER = 4'd8;
+                     S_GATHER = 4'd5, S_CHECK = 4'd6, S_FETCH = 4'd7, S_SCATTER = 4'd8,
+                     S_COMMIT = 4'd9,   // CMD 1 accepted: waits for the flow processor's commit slot
+                     S_PCOMMIT = 4'd10; // a datapath plain write (SET_COUNT, PROBE_*): the same
     reg [3:0]   state;
     reg [15:0]  r_addr;
     reg [31:0]  r_wdata;
@@ -638,7 +648,7 @@ module nezha_csr #(
     wire [7:0]  o_version = stg[NZ_OFFLOAD_VERSION_WORD*32 + NZ_OFFLOAD_VERSION_SHIFT +: NZ_OFFLOAD_VERSION_WIDTH];
     wire [7:0]  o_be_vnic = stg[NZ_OFFLOAD_BE_VNIC_WORD*32 + NZ_OFFLOAD_BE_VNIC_SHIFT +: NZ_OFFLOAD_BE_VNIC_WIDTH];
     wire [31:0] o_be_vtep = stg[NZ_OFFLOAD_BE_VTEP_WORD*32 + NZ_OFFLOAD_BE_VTEP_SHIFT +: NZ_OFFLOAD_BE_VTEP_WIDTH];
-    wire        o_bad     = (o_mode == 2'd3) || ({24'd0, o_group} >= N_GROUPS);
+    wire        o_bad     = {24'd0, o_group} >= N_GROUPS;
 
     wire [2:0]  g_count   = stg[NZ_FE_GROUP_COUNT_WORD*32 + NZ_FE_GROUP_COUNT_SHIFT +: NZ_FE_GROUP_COUNT_WIDTH];
     wire [127:0] g_vtep   = {stg[NZ_FE_GROUP_VTEP3_WORD*32 + NZ_FE_GROUP_VTEP3_SHIFT +: NZ_FE_GROUP_VTEP3_WIDTH],
@@ -659,7 +669,11 @@ module nezha_csr #(
             default: c_bad = 1'b1;
         endcase
     end
-    wire commit = (state == S_CHECK) && !c_bad;
+    // Table writes and the datapath plain writes commit in a cycle the flow processor grants between frames
+    // (cfg_req held until cfg_ack), so that every frame sees either the old or the new value throughout.
+    assign cfg_req = (state == S_COMMIT) || (state == S_PCOMMIT);
+    wire commit  = (state == S_COMMIT) && cfg_ack;
+    wire pcommit = (state == S_PCOMMIT) && cfg_ack;
 
     // ------------------------------------------------------------------ tables
     wire [VNIC_W-1:0] vi = tidx[T_VNIC][VNIC_W-1:0];
@@ -709,8 +723,7 @@ module nezha_csr #(
     wire                 acl_ready, acl_hr_done;
     wire [NZ_RULE_W-1:0] acl_hr_rule;
     wire                 acl_hr_req = (state == S_FETCH) && !f_issued && c_tbl == T_ACL;
-    wire                 acl_cnt_we = (state == S_DEC) && r_write && wr_ok_strb &&
-                                      a32 == NZ_ACL_TABLE_SET_COUNT && r_wdata <= ACL_RULES;
+    wire                 acl_cnt_we = pcommit && a32 == NZ_ACL_TABLE_SET_COUNT;
     acl_table #(.ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .RULE_W(NZ_RULE_W), .ACL_AW(ACL_AW),
                 .SET_W(SET_W)) u_acl (
         .clk(clk), .rst(rst), .ready(acl_ready),
@@ -883,6 +896,9 @@ module nezha_csr #(
         end
     end
 
+    // plain writes that change what the datapath does with a frame: committed between frames (S_PCOMMIT)
+    wire w_defer    = (a32 == NZ_ACL_TABLE_SET_COUNT) || (a32 == NZ_FE_GROUP_PROBE_INTERVAL) ||
+                      (a32 == NZ_FE_GROUP_PROBE_TIMEOUT);
     wire is_cmd     = d_tbl_hit && d_toff == NZ_TBL_CMD;
     wire cmd_idx_ok = tidx[d_tbl] < tentries(d_tbl);
     wire cmd_wait   = (d_tbl == T_MAP && !map_ready) || (d_tbl == T_ACL && !acl_ready);
@@ -1000,10 +1016,10 @@ module nezha_csr #(
                         end
                     end else begin
                         // ---------------- plain write (DATA words are written by the RAM port logic)
-                        state      <= S_IDLE;
-                        resp_valid <= 1'b1;
+                        state      <= (w_ok && w_defer) ? S_PCOMMIT : S_IDLE;
+                        resp_valid <= !(w_ok && w_defer);
                         resp_err   <= !w_ok;
-                        if (w_ok) begin
+                        if (w_ok && !w_defer) begin
                             case (a32)
                                 NZ_CORE_SCRATCH:         scratch       <= r_wdata;
                                 NZ_CONFIG_NIC_MAC_LO:    nic_mac[31:0] <= r_wdata;
@@ -1019,8 +1035,6 @@ module nezha_csr #(
                                 NZ_CONFIG_TICK_CYCLES:   tick_cycles   <= r_wdata[23:0];
                                 NZ_VNIC_STATS_SEL:       vs_sel        <= r_wdata[VNIC_W-1:0];
                                 NZ_ACL_TABLE_SET_SEL:    acl_sel       <= r_wdata[SET_W-1:0];
-                                NZ_FE_GROUP_PROBE_INTERVAL: probe_interval <= r_wdata[15:0];
-                                NZ_FE_GROUP_PROBE_TIMEOUT:  probe_timeout  <= r_wdata[15:0];
                                 default: begin
                                     if (d_tbl_hit && d_toff == NZ_TBL_INDEX)
                                         tidx[d_tbl] <= r_wdata;
@@ -1059,10 +1073,32 @@ module nezha_csr #(
                 end
 
                 S_CHECK: begin
-                    tstat[c_tbl] <= c_bad ? NZ_TABLE_STATUS_BAD_VALUE[1:0] : NZ_TABLE_STATUS_OK[1:0];
+                    if (c_bad) begin
+                        tstat[c_tbl] <= NZ_TABLE_STATUS_BAD_VALUE[1:0];
+                        resp_valid   <= 1'b1;
+                        resp_err     <= 1'b1;
+                        state        <= S_IDLE;
+                    end else begin
+                        state        <= S_COMMIT;
+                    end
+                end
+
+                S_COMMIT: if (cfg_ack) begin
+                    tstat[c_tbl] <= NZ_TABLE_STATUS_OK[1:0];
                     resp_valid   <= 1'b1;
-                    resp_err     <= c_bad;
+                    resp_err     <= 1'b0;
                     state        <= S_IDLE;
+                end
+
+                S_PCOMMIT: if (cfg_ack) begin
+                    case (a32)
+                        NZ_FE_GROUP_PROBE_INTERVAL: probe_interval <= r_wdata[15:0];
+                        NZ_FE_GROUP_PROBE_TIMEOUT:  probe_timeout  <= r_wdata[15:0];
+                        default: ;                  // SET_COUNT: acl_cnt_we
+                    endcase
+                    resp_valid <= 1'b1;
+                    resp_err   <= 1'b0;
+                    state      <= S_IDLE;
                 end
 
                 S_FETCH: begin

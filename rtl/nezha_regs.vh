@@ -90,7 +90,7 @@ localparam [31:0] NZ_SESSION_CMD = 32'h00000910; // wo
 localparam [31:0] NZ_SESSION_STATUS = 32'h00000914; // ro
 localparam [31:0] NZ_SESSION_ENTRIES = 32'h00000918; // ro
 localparam [31:0] NZ_SESSION_DATA = 32'h00000920; // rw
-localparam [31:0] NZ_OFFLOAD_BASE = 32'h00000A00; // per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 3 or GROUP >= N_GROUPS is BAD_VALUE
+localparam [31:0] NZ_OFFLOAD_BASE = 32'h00000A00; // per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); GROUP >= N_GROUPS is BAD_VALUE
 localparam [31:0] NZ_OFFLOAD_TYPE = 32'h4E5A000A; // block type id
 localparam [31:0] NZ_OFFLOAD_INDEX = 32'h00000A0C; // rw
 localparam [31:0] NZ_OFFLOAD_CMD = 32'h00000A10; // wo
@@ -216,6 +216,7 @@ localparam integer NZ_TUNNEL_TYPE_GENEVE = 1;
 localparam integer NZ_OFFLOAD_MODE_LOCAL = 0;
 localparam integer NZ_OFFLOAD_MODE_BE = 1;
 localparam integer NZ_OFFLOAD_MODE_FE = 2;
+localparam integer NZ_OFFLOAD_MODE_DRAIN = 3;
 localparam integer NZ_CONTEXT_KIND_REQUEST = 1;
 localparam integer NZ_CONTEXT_KIND_VERDICT = 2;
 localparam integer NZ_CONTEXT_KIND_PROBE = 3;

@@ -1,7 +1,7 @@
 // offload_table: the per-vNIC offload entries (register block OFFLOAD, docs/nezha-offload.md sections 1, 6),
 // held in flops so that the flow processor sees every entry at once (the REQUEST check searches all of
 // them for the FE copy of the sender). Entry i of each flat output is at [i*W +: W].
-//   mode     0 LOCAL, 1 BE, 2 FE (3 is refused at the register interface)
+//   mode     0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that no longer redirects, still accepts verdicts)
 //   group    FE group of a BE-mode vNIC (< N_GROUPS, checked at the register interface)
 //   version  table version of the vNIC (8 bits)
 //   be_vnic  FE copy: the vNIC id on the back end; be_vtep: the back end's VTEP address

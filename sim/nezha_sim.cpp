@@ -525,7 +525,9 @@ private:
             sample_out(1, out[1], m->m_host_tdata, m->m_host_tkeep, m->m_host_tvalid, m->m_host_tlast,
                        m->m_host_tuser);
             if (m->mon_valid)
-                mon.push_back(nz_mon_t{m->mon_probe ? NZ_MON_PROBE_ROUND : (int32_t)m->mon_port,
+                mon.push_back(nz_mon_t{m->mon_cfg     ? NZ_MON_CONFIG_COMMIT
+                                       : m->mon_probe ? NZ_MON_PROBE_ROUND
+                                                      : (int32_t)m->mon_port,
                                        (uint16_t)m->mon_tick, (uint16_t)m->mon_slow_cycles, cycle});
             if (ax.op == 1) {
                 if (m->s_axil_bvalid) {

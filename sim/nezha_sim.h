@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NZ_ABI_VERSION 3 /* 2: nz_tick_pulse; 3: probe-round monitor records (port NZ_MON_PROBE_ROUND) */
+#define NZ_ABI_VERSION 3 /* 2: nz_tick_pulse; 3: probe-round and register-commit monitor records */
 
 #define NZ_FLAVOUR_TRACE 1u    /* built with --trace-fst */
 #define NZ_FLAVOUR_COVERAGE 2u /* built with --coverage */
@@ -39,7 +39,7 @@ typedef struct nz_info {
 } nz_info_t;
 
 typedef struct nz_mon {
-    int32_t port;         /* mon_port: 0 net, 1 host; NZ_MON_PROBE_ROUND: a probe round (mon_probe), not a frame */
+    int32_t port;         /* mon_port: 0 net, 1 host; NZ_MON_PROBE_ROUND / NZ_MON_CONFIG_COMMIT: not a frame */
     uint16_t tick;        /* mon_tick */
     uint16_t slow_cycles; /* mon_slow_cycles */
     uint64_t cycle;       /* cycle in which mon_valid was high */
@@ -47,6 +47,9 @@ typedef struct nz_mon {
 
 /* nz_mon_t.port of a probe round (docs/nezha-offload.md section 5): tick = the round's tick, slow_cycles 0. */
 #define NZ_MON_PROBE_ROUND 2
+/* nz_mon_t.port of a register commit (mon_cfg): a table write or datapath register write took effect between
+ * the frames reported before and after it. */
+#define NZ_MON_CONFIG_COMMIT 3
 
 /* Creates a core and holds it in reset for 16 cycles. path: the FST file in the trace flavour, the
  * coverage data file (written by nz_destroy) in the coverage flavour; ignored (may be NULL) otherwise.

@@ -16,6 +16,10 @@ public sealed record OffloadEntry(OffloadMode Mode, int Group, byte Version, int
     /// <summary>The back end of an offloaded vNIC, decided by FE group <paramref name="group"/>.</summary>
     public static OffloadEntry Backend(int group, byte version) => new(OffloadMode.Be, group, version, 0, 0);
 
+    /// <summary>A back end being reverted: it no longer redirects new flows but still accepts verdicts of
+    /// <paramref name="group"/> with <paramref name="version"/> (those already on their way).</summary>
+    public static OffloadEntry Draining(int group, byte version) => new(OffloadMode.Drain, group, version, 0, 0);
+
     /// <summary>An FE copy of vNIC <paramref name="beVnic"/> of the back end at <paramref name="beVtep"/>.</summary>
     public static OffloadEntry FrontendCopy(uint beVtep, int beVnic, byte version) => new(OffloadMode.Fe, 0, version, beVnic, beVtep);
 }

@@ -4,7 +4,7 @@ namespace Nezha.Driver.Offload;
 /// <param name="Mode">0 LOCAL, 1 BE, 2 FE.</param>
 public sealed record OffloadState(int Mode, int Group, int Version, int BeVnic, uint BeVtep)
 {
-    public const int Local = 0, Be = 1, Fe = 2;
+    public const int Local = 0, Be = 1, Fe = 2, Drain = 3;
     public static readonly OffloadState LocalEntry = new(Local, 0, 0, 0, 0);
 }
 

@@ -24,7 +24,7 @@ public sealed partial class OffloadController
         Policy = policy.Validated();
         Nics = nics;
         Decider = new OffloadDecider(Policy);
-        Executor = new OffloadExecutor(nics, _log);
+        Executor = new OffloadExecutor(nics, _log) { DrainCycles = Policy.DrainCycles };
         foreach (var n in nics) _samplers[n.Name] = new LoadSampler(n);
         if (attach) Attach();
     }

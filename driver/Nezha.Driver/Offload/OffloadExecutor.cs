@@ -14,9 +14,10 @@ public sealed class OffloadException(string message) : Exception(message);
 /// the VNI's routes and mappings the FE lacks, the offload entry MODE = FE, the vNIC entry), read back and
 /// compared; then on the BE the FE group, then its offload entry (MODE = BE, VERSION = V+1). From that write
 /// on new flows go to the FEs.</item>
-/// <item>revert, in reverse: the BE's offload entry MODE = LOCAL, its FE group emptied, then every FE copy
-/// removed (offload entry LOCAL, vNIC entry cleared, ACL set emptied, the routes and mappings it added
-/// removed).</item>
+/// <item>revert, in reverse: the BE's offload entry MODE = DRAIN (new flows run its own slow path, verdicts
+/// already on their way are still accepted), a wait of <see cref="DrainCycles"/> of the BE's clock, then MODE =
+/// LOCAL and its FE group emptied, then every FE copy removed (offload entry LOCAL, vNIC entry cleared, ACL set
+/// emptied, the routes and mappings it added removed).</item>
 /// </list>
 /// It keeps a shadow of each card's tables (vNICs, offload entries, ACL sets, routes, mappings, FE groups), read
 /// from the cards by <see cref="Attach"/> and kept up to date with its own writes, so that an offload decided
@@ -54,6 +55,13 @@ public sealed partial class OffloadExecutor
     }
 
     public IEnumerable<ManagedNic> Nics => _cards.Values.Select(c => c.Nic);
+
+    /// <summary>
+    /// How long a reverting BE stays in DRAIN (cycles of its CORE CYCLES counter, which the executor polls): longer
+    /// than the round trip of a detour (BE -> FE -> BE, fabric and FE included), so that no VERDICT sent before
+    /// the revert arrives after it and no first packet is lost. 0 goes straight to LOCAL.
+    /// </summary>
+    public long DrainCycles { get; init; } = 5_000;
 
     public IReadOnlyCollection<ActiveOffload> Active => _installed.Values.Select(i => i.Active).ToList();
 
@@ -259,6 +267,11 @@ public sealed partial class OffloadExecutor
         var b = Get(be);
         Log.RevertStart(_log, be, vnic, reason);
         // keep the version: the copies are going away, and the next offload counts on from here
+        if (DrainCycles > 0)
+        {
+            WriteChecked(b, vnic, new OffloadState(OffloadState.Drain, inst.Group, inst.Active.Version, 0, 0));
+            if (!WaitCycles(b, DrainCycles)) Log.ClockStopped(_log, be);
+        }
         WriteChecked(b, vnic, OffloadState.LocalEntry with { Version = inst.Active.Version });
         b.Nic.Offload.WriteFeGroup(inst.Group, FeGroupState.Empty);
         b.Groups[inst.Group] = FeGroupState.Empty;
@@ -272,6 +285,23 @@ public sealed partial class OffloadExecutor
         Operations++;
         if (errors.Count > 0) throw new OffloadException("reverted on the BE, but removing copies failed: " + string.Join("; ", errors));
         Log.RevertDone(_log, be, vnic, inst.Copies.Count);
+    }
+
+    /// <summary>Polls the card's cycle counter until <paramref name="cycles"/> have passed on it; false when the
+    /// counter stood still for 1000 reads in a row (a card whose clock does not run).</summary>
+    private static bool WaitCycles(Card c, long cycles)
+    {
+        var d = c.Nic.Driver;
+        ulong start = d.ReadCycles(), last = start;
+        int still = 0;
+        while (true)
+        {
+            ulong now = d.ReadCycles();
+            if ((long)(now - start) >= cycles) return true;
+            still = now == last ? still + 1 : 0;
+            if (still >= 1000) return false;
+            last = now;
+        }
     }
 
     private static void RemoveCopy(Card f, Copy c)
@@ -333,6 +363,9 @@ public sealed partial class OffloadExecutor
 
         [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "revert {Be} vNIC {Vnic}: {Reason}")]
         public static partial void RevertStart(ILogger l, string be, int vnic, string reason);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "{Be}: its cycle counter does not advance; DRAIN ended without waiting")]
+        public static partial void ClockStopped(ILogger l, string be);
 
         [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "{Be} vNIC {Vnic} is local again; {Copies} FE copies removed")]
         public static partial void RevertDone(ILogger l, string be, int vnic, int copies);

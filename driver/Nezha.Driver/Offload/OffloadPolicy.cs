@@ -11,13 +11,16 @@ namespace Nezha.Driver.Offload;
 /// <param name="HoldPeriods">consecutive periods a condition must hold before anything is done.</param>
 /// <param name="MaxFes">FEs per offloaded vNIC, 1..4.</param>
 /// <param name="FeMaxUtil">a NIC is an FE candidate only while its own utilisation is below this.</param>
+/// <param name="DrainCycles">cycles a reverting BE keeps accepting verdicts already on their way (MODE = DRAIN) before it
+/// is LOCAL again: more than a detour's round trip (<see cref="OffloadExecutor.DrainCycles"/>); 0 reverts at once.</param>
 public sealed record OffloadPolicy(
     long SampleCycles = 250_000,
     double OffloadAbove = 0.6,
     double RevertBelow = 0.3,
     int HoldPeriods = 3,
     int MaxFes = 4,
-    double FeMaxUtil = 0.5)
+    double FeMaxUtil = 0.5,
+    long DrainCycles = 5_000)
 {
     public static OffloadPolicy Default { get; } = new();
 
@@ -32,6 +35,7 @@ public sealed record OffloadPolicy(
         if (HoldPeriods is < 1 or > 1000) return ("holdPeriods", I($"{HoldPeriods} is out of range 1..1000"));
         if (MaxFes is < 1 or > 4) return ("maxFes", I($"{MaxFes} is out of range 1..4 (an FE group holds 4)"));
         if (FeMaxUtil is <= 0 or > 1) return ("feMaxUtil", I($"{FeMaxUtil} is not in (0, 1]"));
+        if (DrainCycles is < 0 or > 1L << 32) return ("drainCycles", I($"{DrainCycles} is out of range 0..2^32"));
         return null;
     }
 

@@ -184,7 +184,7 @@ public static class NezhaRegs
     public const uint SESSION_ENTRIES = 0x0918;
     /// <summary>rw</summary>
     public const uint SESSION_DATA = 0x0920;
-    /// <summary>per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 3 or GROUP &gt;= N_GROUPS is BAD_VALUE</summary>
+    /// <summary>per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); GROUP &gt;= N_GROUPS is BAD_VALUE</summary>
     public const uint OFFLOAD_BASE = 0x0A00;
     /// <summary>block type id</summary>
     public const uint OFFLOAD_TYPE = 0x4E5A000A;
@@ -364,6 +364,7 @@ public enum OffloadMode
     Local = 0,
     Be = 1,
     Fe = 2,
+    Drain = 3,
 }
 
 public enum ContextKind

@@ -12,14 +12,22 @@ namespace Nezha.Verify.Cluster;
 /// output frames are collected: a net-port frame that completed at cycle t goes to the fabric and arrives at
 /// t + latency; a host-port frame goes to the VM of its vNIC, which answers at t + its response delay. Both are
 /// at least C, so nothing is ever due in the past: the run is exact to the cycle (see docs/cluster.md).
+///
+/// Register accesses clock their NIC on its own. During a run (an event programming or sampling a card) the
+/// cluster catches up with that NIC after every access: it runs up to the NIC's time (in chunks of at most C,
+/// events included), so the rest of the cluster keeps going while a card is programmed and frames due at the
+/// card meanwhile enter at most one access late (<see cref="LatePushes"/>). Barrier events (<see cref="AtBarrier"/>)
+/// due while an event is programming a card wait until it has finished, then run at the cluster time reached.
 /// </summary>
 public sealed class Cluster : IDisposable
 {
-    private readonly PriorityQueue<Action<ulong>, (ulong Time, long Seq)> _events = new();
+    private readonly PriorityQueue<(Action<ulong> Action, bool Barrier), (ulong Time, long Seq)> _events = new();
     private readonly List<SimFrame> _scratch = new();
     private readonly Dictionary<ClusterNic, NicPort> _nicPorts = new();
     private long _seq;
     private bool _started;
+    private bool _running;     // inside RunUntil
+    private bool _catchingUp;  // inside CatchUp
 
     public Cluster(ClusterClock clock, ulong latencyCycles, ulong chunkCycles = 0)
     {
@@ -39,6 +47,9 @@ public sealed class Cluster : IDisposable
     public ulong Now { get; private set; }
     /// <summary>The time of the event being run (<see cref="Now"/> between events).</summary>
     public ulong EventTime { get; private set; }
+    /// <summary>Whether a run (<see cref="RunUntil"/>) is in progress: register accesses then let the cluster catch up.</summary>
+    public bool Running => _running;
+
     /// <summary>Smallest response delay of a VM attached with <see cref="AttachVm"/>.</summary>
     public ulong MinVmDelay { get; private set; } = ulong.MaxValue;
 
@@ -49,7 +60,8 @@ public sealed class Cluster : IDisposable
     {
         if (_started) throw new InvalidOperationException("add every NIC before Start");
         Nics.Add(nic);
-        var port = new NicPort(this, nic);
+        nic.AfterRegisterAccess = CatchUp;
+        var port = new NicPort(nic);
         _nicPorts[nic] = port;
         Fabric.Attach(port);
         return nic;
@@ -96,21 +108,23 @@ public sealed class Cluster : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> at cluster cycle <paramref name="time"/> (not before now).</summary>
-    public void At(ulong time, Action<ulong> action)
+    public void At(ulong time, Action<ulong> action) => Enqueue(time, action, false);
+
+    private void Enqueue(ulong time, Action<ulong> action, bool barrier)
     {
         if (time < EventTime) time = EventTime;
-        _events.Enqueue(action, (time, _seq++));
+        _events.Enqueue((action, barrier), (time, _seq++));
     }
 
     /// <summary>Runs <paramref name="action"/> at <paramref name="time"/> with every live NIC clocked to that
     /// cycle and its outputs collected first (for register access: sampling counters, reprogramming).</summary>
-    public void AtBarrier(ulong time, Action<ulong> action) => At(time, t =>
+    public void AtBarrier(ulong time, Action<ulong> action) => Enqueue(time, t =>
     {
         foreach (var n in Nics)
             if (!n.Dead) n.StepTo(t);
         CollectAll();
         action(t);
-    });
+    }, true);
 
     /// <summary>Queues a frame into a NIC port at exactly <paramref name="time"/>.</summary>
     public void PushAt(ClusterNic nic, int port, byte[] frame, uint tuser, ulong time) => At(time, t =>
@@ -131,22 +145,71 @@ public sealed class Cluster : IDisposable
     public void RunUntil(ulong end, Func<bool>? stop = null)
     {
         if (!_started) Start();
-        while (Now < end)
+        bool outer = !_running;
+        _running = true;
+        try
         {
-            ulong e = Math.Min(Now + ChunkCycles, end);
-            while (_events.TryPeek(out _, out var key) && key.Time < e)
+            while (Now < end)
             {
-                var action = _events.Dequeue();
-                EventTime = key.Time;
-                action(key.Time);
+                RunChunk(Math.Min(Now + ChunkCycles, end));
+                if (stop != null && stop()) break;
             }
-            EventTime = e;
-            foreach (var n in Nics)
-                if (!n.Dead) n.StepTo(e);
-            Now = e;
-            CollectAll();
-            OnChunk?.Invoke(Now);
-            if (stop != null && stop()) break;
+        }
+        finally
+        {
+            if (outer) _running = false;
+        }
+    }
+
+    /// <summary>Runs the events before <paramref name="e"/> in order, then clocks every live NIC to it and collects.
+    /// An event may catch up past <paramref name="e"/> (a register access), then the chunk is already done.
+    /// With <paramref name="holdBarriers"/> (catching up) barrier events are kept for later.</summary>
+    private void RunChunk(ulong e, bool holdBarriers = false)
+    {
+        List<((Action<ulong>, bool), (ulong, long))>? held = null;
+        while (_events.TryPeek(out var next, out var key) && key.Time < e)
+        {
+            _events.Dequeue();
+            if (holdBarriers && next.Barrier)
+            {
+                (held ??= new()).Add((next, key));
+                continue;
+            }
+            // an event held back by a catch-up runs when it can: now
+            ulong t = Math.Max(key.Time, Now);
+            EventTime = t;
+            next.Action(t);
+        }
+        if (held != null)
+            foreach (var (item, key) in held) _events.Enqueue(item, key);
+        if (Now >= e) return;
+        EventTime = e;
+        foreach (var n in Nics)
+            if (!n.Dead) n.StepTo(e);
+        Now = e;
+        CollectAll();
+        OnChunk?.Invoke(Now);
+    }
+
+    /// <summary>After a register access of <paramref name="nic"/> during a run: the cluster runs up to the NIC's
+    /// time, chunk by chunk; barrier events due meanwhile wait until the event doing the access has finished
+    /// (a controller does one thing at a time), then run at the time they get to.</summary>
+    private void CatchUp(ClusterNic nic)
+    {
+        if (!_running || _catchingUp) return;
+        _catchingUp = true;
+        ulong eventTime = EventTime;
+        try
+        {
+            // not bounded by the run's end: time passes while a card is programmed, the run then ends late
+            ulong target = nic.Time;
+            while (Now < target)
+                RunChunk(Math.Min(Now + ChunkCycles, target), holdBarriers: true);
+        }
+        finally
+        {
+            _catchingUp = false;
+            EventTime = Math.Max(eventTime, Now);
         }
     }
 
@@ -193,7 +256,7 @@ public sealed class Cluster : IDisposable
     }
 
     /// <summary>A NIC's net port on the fabric.</summary>
-    private sealed class NicPort(Cluster c, ClusterNic nic) : IFabricPort
+    private sealed class NicPort(ClusterNic nic) : IFabricPort
     {
         public uint Vtep => nic.Vtep;
 

@@ -15,7 +15,8 @@ public interface IHostVm
 /// One NIC of the cluster: its own Verilator instance (w64 by default) and its own <see cref="NicDriver"/>.
 /// With <c>check</c> it is a <see cref="NicBench"/>: every frame and register access is also run on the
 /// golden model and compared. The NIC's local cycle is <c>cluster time + Offset</c>; register accesses run
-/// the NIC's clock, so a NIC can be a few cycles ahead of the cluster, never behind it.
+/// the NIC's clock, so a NIC can be ahead of the cluster (by one access and a chunk during a run, see
+/// <see cref="Cluster"/>), never behind it.
 /// </summary>
 public sealed class ClusterNic : IDisposable
 {
@@ -33,7 +34,6 @@ public sealed class ClusterNic : IDisposable
             Bench = new NicBench(config, seed) { KeepRetired = false };
             Bench.OnOutput = f => _out.Add(f);
             Sim = Bench.Sim;
-            Driver = Bench.Driver;
         }
         else
         {
@@ -41,8 +41,9 @@ public sealed class ClusterNic : IDisposable
             Sim.Reset();
             Sim.RunUntilIdle(2_000_000);
             Transport = new SimTransport(Sim);
-            Driver = new NicDriver(Transport);
         }
+        Registers = new ClockedTransport(Bench != null ? Bench.Bus : Transport!, this);
+        Driver = new NicDriver(Registers);
         Info = Driver.Discover();
     }
 
@@ -55,8 +56,14 @@ public sealed class ClusterNic : IDisposable
     /// <summary>The golden-model bench when the NIC is checked, else null.</summary>
     public NicBench? Bench { get; }
     public SimTransport? Transport { get; }
-    /// <summary>The register transport the driver uses (mirrored on the golden model when checked).</summary>
-    public IRegisterTransport Registers => Bench != null ? Bench.Bus : Transport!;
+    /// <summary>
+    /// The register transport the driver uses (mirrored on the golden model when checked). Every access clocks
+    /// this NIC on its own; after each one <see cref="AfterRegisterAccess"/> lets the cluster catch up with it.
+    /// </summary>
+    public IRegisterTransport Registers { get; }
+
+    /// <summary>Called after every register access through <see cref="Registers"/> (set by <see cref="Cluster"/>).</summary>
+    internal Action<ClusterNic>? AfterRegisterAccess { get; set; }
 
     /// <summary>A killed NIC is not clocked any more and the fabric drops every frame to and from it.</summary>
     public bool Dead { get; internal set; }
@@ -121,6 +128,23 @@ public sealed class ClusterNic : IDisposable
     public void Dispose()
     {
         if (Bench != null) Bench.Dispose(); else Sim.Dispose();
+    }
+
+    private sealed class ClockedTransport(IRegisterTransport inner, ClusterNic nic) : IRegisterTransport
+    {
+        public RegResp Write32(uint addr, uint data)
+        {
+            var r = inner.Write32(addr, data);
+            nic.AfterRegisterAccess?.Invoke(nic);
+            return r;
+        }
+
+        public RegResp Read32(uint addr, out uint data)
+        {
+            var r = inner.Read32(addr, out data);
+            nic.AfterRegisterAccess?.Invoke(nic);
+            return r;
+        }
     }
 
     public override string ToString() => $"{Name} ({Driver.GetType().Name} @ {Nezha.Driver.NetFormat.Ip(Vtep)})";

@@ -15,13 +15,15 @@ public static class ClusterOffload
     public static List<ManagedNic> Managed(NezhaCluster nc) =>
         nc.Nics.Select(n => new ManagedNic(n.Name, n.Driver, n.Vtep, new NicOffloadCard(n.Registers))).ToList();
 
-    /// <summary>The cluster's controller (created on first use: attaches to every card and sets the probe timers).</summary>
+    /// <summary>The cluster's controller (created on first use: attaches to every card — reads its tables — and sets
+    /// the probe timers; between runs the NICs are then put back in step).</summary>
     public static OffloadController Controller(NezhaCluster nc, OffloadPolicy? policy = null, ILogger? logger = null)
     {
         if (nc.Controller is { } c) return c;
         c = new OffloadController(Managed(nc), policy ?? OffloadPolicy.Default, logger);
         c.SetLiveness(nc.O.ProbeIntervalTicks, nc.O.ProbeTimeoutTicks);
         nc.Controller = c;
+        if (!nc.C.Running) nc.C.Resync();
         return c;
     }
 
@@ -34,7 +36,7 @@ public static class ClusterOffload
         nc.C.Resync();
     }
 
-    /// <summary>The same, from inside a run (no resync: the cards that were programmed run ahead a little).</summary>
+    /// <summary>The same, from inside a run (the cluster keeps running while the cards are programmed).</summary>
     public static void InstallNow(NezhaCluster nc, int fes) =>
         Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(), $"requested: {fes} FEs");
 

@@ -119,7 +119,7 @@ public sealed partial class NicModel
     private ModelVerdict BeVerdict(FrameParser fp, ReadOnlySpan<byte> frame, in ContextOption ctx, ushort now, ushort slowCycles)
     {
         int v = ctx.Vnic;
-        if (v >= Params.NVnic || _offload[v].Mode != OffloadMode.Be ||
+        if (v >= Params.NVnic || _offload[v].Mode is not (OffloadMode.Be or OffloadMode.Drain) ||
             _groups.MemberOf(_offload[v].Group, _pi.OuterSip) < 0 || ctx.BeId != _cfg.VtepIp)
             return Drop(DropReason.CtxSpoof);
         if (ctx.Version != _offload[v].Version) return Drop(DropReason.CtxStale);

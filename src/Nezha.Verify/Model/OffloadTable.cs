@@ -42,7 +42,6 @@ internal sealed class OffloadTable
         if (index >= (uint)_e.Length) return TableStatus.BadIndex;
         uint mode = NezhaFields.OFFLOAD_MODE.Get(d);
         uint group = NezhaFields.OFFLOAD_GROUP.Get(d);
-        if (mode > (uint)OffloadMode.Fe) return TableStatus.BadValue;
         if (group >= (uint)_groups) return TableStatus.BadValue;
         _e[index] = new ModelOffloadEntry((OffloadMode)mode, (int)group, (byte)NezhaFields.OFFLOAD_VERSION.Get(d),
                                           (byte)NezhaFields.OFFLOAD_BE_VNIC.Get(d), NezhaFields.OFFLOAD_BE_VTEP.Get(d));

@@ -8,11 +8,14 @@ public enum SimConfig { W8 = 0, W64 = 1, W512 = 2 }
 
 /// <summary>
 /// One <c>mon_valid</c> pulse: a frame retired by the flow processor (<see cref="Port"/> 0 net, 1 host), or a
-/// probe round (<see cref="Port"/> = <see cref="SimNic.PortProbeRound"/>, <see cref="Tick"/> = the round's tick).
+/// probe round (<see cref="Port"/> = <see cref="SimNic.PortProbeRound"/>, <see cref="Tick"/> = the round's tick), or
+/// a register commit (<see cref="SimNic.PortConfigCommit"/>: a table write took effect between the frames
+/// reported before and after it).
 /// </summary>
 public readonly record struct MonitorEvent(int Port, ushort Tick, ushort SlowCycles, ulong Cycle)
 {
     public bool IsProbeRound => Port == SimNic.PortProbeRound;
+    public bool IsConfigCommit => Port == SimNic.PortConfigCommit;
 }
 
 /// <summary>A complete frame taken from an output port; <see cref="Cycle"/> is the cycle of its last beat.</summary>
@@ -32,6 +35,8 @@ public sealed unsafe class SimNic : IDisposable
     public const int PortNet = 0, PortHost = 1;
     /// <summary>The monitor record of a probe round (docs/nezha-offload.md section 5), not a frame.</summary>
     public const int PortProbeRound = 2;
+    /// <summary>The monitor record of a register commit (a table or datapath register write), not a frame.</summary>
+    public const int PortConfigCommit = 3;
 
     private static readonly ConcurrentDictionary<string, int> TraceNames = new();
     private static readonly ConcurrentDictionary<SimNic, byte> Live = new();

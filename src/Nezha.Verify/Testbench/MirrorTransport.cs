@@ -36,6 +36,12 @@ public sealed class MirrorTransport : IRegisterTransport
     /// </summary>
     public Action? BeforeAccess { get; set; }
 
+    /// <summary>
+    /// Called after the RTL performed a write and before the model does. <see cref="NicBench"/> replays there the
+    /// frames the RTL retired before the write's commit record (a table write commits between frames).
+    /// </summary>
+    public Action? AfterRtlWrite { get; set; }
+
     public RegResp Write32(uint addr, uint data) => Write32(addr, data, 0xF);
 
     public RegResp Write32(uint addr, uint data, uint wstrb)
@@ -43,6 +49,7 @@ public sealed class MirrorTransport : IRegisterTransport
         BeforeAccess?.Invoke();
         Accesses++;
         uint rs = _sim.RegWrite(addr, data, wstrb);
+        AfterRtlWrite?.Invoke();
         uint rm = _model.RegWrite(addr, data, wstrb);
         if (rs != rm)
             _errors.Add($"register write 0x{addr:X4} <- 0x{data:X8} (wstrb {wstrb:X}): RTL answered {rs}, model {rm}");

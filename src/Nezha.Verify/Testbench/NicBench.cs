@@ -33,7 +33,7 @@ public sealed class NicBench : IDisposable
         Sim = new SimNic(config, seed, tracePath ?? Environment.GetEnvironmentVariable("NEZHA_TRACE"));
         Sim.Reset();
         Model = new NicModel(Params);
-        Bus = new MirrorTransport(Sim, Model, Errors) { BeforeAccess = Collect };
+        Bus = new MirrorTransport(Sim, Model, Errors) { BeforeAccess = Collect, AfterRtlWrite = CollectThroughCommit };
         Driver = new NicDriver(Bus);
         // wait until the session table has cleared itself after reset
         Sim.RunUntilIdle(1_000_000);
@@ -107,29 +107,36 @@ public sealed class NicBench : IDisposable
                     Error($"missing on {PortName(o)} (from {PortName(i)}): {Hex(_expected[o, i].Dequeue().Data)}");
     }
 
-    private void Collect()
+    // monitor records popped by CollectThroughCommit that belong after a register write
+    private readonly Queue<MonitorEvent> _held = new();
+
+    /// <summary>
+    /// After a register write on the RTL: replays the frames retired before the write's commit record (a table
+    /// write, ACL SET_COUNT or FE_GROUP timing write commits between frames, datapath-spec section 7), so the
+    /// model applies the write at the same point of the frame sequence. Without a commit record (any other
+    /// register) the frames retired during the access stay for after the model's write.
+    /// </summary>
+    private void CollectThroughCommit()
     {
+        var popped = new List<MonitorEvent>();
         while (Sim.TryPopMonitor(out var ev))
         {
-            if (ev.IsProbeRound)
+            if (ev.IsConfigCommit)
             {
-                // the model predicts the round's probes; they leave m_net in order (their own source)
-                ProbeRounds.Add(ev.Tick);
-                foreach (var probe in Model.ProbeRound(ev.Tick))
-                    _expected[probe.Port, ProbeSource].Enqueue(probe);
-                continue;
+                foreach (var e in _held) Retire(e);
+                _held.Clear();
+                foreach (var e in popped) Retire(e);
+                return;
             }
-            if (_pending[ev.Port].Count == 0)
-            {
-                Error($"monitor retired a frame on {PortName(ev.Port)} at cycle {ev.Cycle} but none was pending");
-                continue;
-            }
-            var (frame, tuser) = _pending[ev.Port].Dequeue();
-            var v = Model.Process(ev.Port, frame, tuser, ev.Tick, ev.SlowCycles);
-            if (KeepRetired) Retired.Add((ev.Port, v));
-            if (v.Output is { } o)
-                _expected[o.Port, ev.Port].Enqueue(o);
+            popped.Add(ev);
         }
+        foreach (var e in popped) _held.Enqueue(e);
+    }
+
+    private void Collect()
+    {
+        while (_held.Count > 0) Retire(_held.Dequeue());
+        while (Sim.TryPopMonitor(out var ev)) Retire(ev);
         for (int p = 0; p < 2; p++)
         {
             while (Sim.TryPop(p, out var f))
@@ -138,6 +145,29 @@ public sealed class NicBench : IDisposable
                 OnOutput?.Invoke(f);
             }
         }
+    }
+
+    private void Retire(MonitorEvent ev)
+    {
+        if (ev.IsConfigCommit) return;          // a register write took effect here (see CollectThroughCommit)
+        if (ev.IsProbeRound)
+        {
+            // the model predicts the round's probes; they leave m_net in order (their own source)
+            ProbeRounds.Add(ev.Tick);
+            foreach (var probe in Model.ProbeRound(ev.Tick))
+                _expected[probe.Port, ProbeSource].Enqueue(probe);
+            return;
+        }
+        if (_pending[ev.Port].Count == 0)
+        {
+            Error($"monitor retired a frame on {PortName(ev.Port)} at cycle {ev.Cycle} but none was pending");
+            return;
+        }
+        var (frame, tuser) = _pending[ev.Port].Dequeue();
+        var v = Model.Process(ev.Port, frame, tuser, ev.Tick, ev.SlowCycles);
+        if (KeepRetired) Retired.Add((ev.Port, v));
+        if (v.Output is { } o)
+            _expected[o.Port, ev.Port].Enqueue(o);
     }
 
     private void Match(int port, SimFrame f)

@@ -196,7 +196,7 @@ public class OffloadDeciderTests
     [TestCase("\"offload\": { \"offloadAbove\": \"high\" }", "c.json: offload.offloadAbove: \"high\" is not a number")]
     [TestCase("\"offload\": { \"offloadAbove\": 60 }", "c.json: offload.offloadAbove: 60 is not a fraction in 0..1 (utilisation, e.g. 0.6)")]
     [TestCase("\"offload\": { \"sampleCycles\": 10 }", "c.json: offload.sampleCycles: 10 is out of range 1000..1099511627776")]
-    [TestCase("\"offload\": { \"hold\": 3 }", "c.json: offload.hold: unknown field (expected sampleCycles, offloadAbove, revertBelow, holdPeriods, maxFes, feMaxUtil)")]
+    [TestCase("\"offload\": { \"hold\": 3 }", "c.json: offload.hold: unknown field (expected sampleCycles, offloadAbove, revertBelow, holdPeriods, maxFes, feMaxUtil, drainCycles)")]
     public void BadOffloadSectionsAreOneLineErrors(string section, string message)
     {
         var e = Assert.Throws<ConfigException>(() => Parse(section))!;

@@ -46,7 +46,7 @@ public class OffloadExecutorTests
         public void WriteOffload(int vnic, OffloadState e)
         {
             if (Refuse?.Invoke(vnic, e) == true) throw new NicRegisterException(0x0A10, 1, true, TableStatus.BadValue);
-            trace.Add($"{name}:offload[{vnic}]={(e.Mode == 0 ? "LOCAL" : e.Mode == 1 ? "BE" : "FE")} v{e.Version}");
+            trace.Add($"{name}:offload[{vnic}]={(e.Mode switch { 0 => "LOCAL", 1 => "BE", 2 => "FE", _ => "DRAIN" })} v{e.Version}");
             Entries[vnic] = e;
         }
         public FeGroupState ReadFeGroup(int group) => Grp[group];
@@ -148,9 +148,10 @@ public class OffloadExecutorTests
         _trace.Clear();
         x.Revert("be", 5, "test");
         TestContext.Out.WriteLine(string.Join("\n", _trace));
-        Assert.That(_trace[0], Is.EqualTo("be:offload[5]=LOCAL v1"), "the BE goes local first (the version stays)");
-        Assert.That(_trace[1], Is.EqualTo("be:group[0]=0"));
-        Assert.That(_trace.Skip(2), Has.All.StartsWith("fe"));
+        Assert.That(_trace[0], Is.EqualTo("be:offload[5]=DRAIN v1"), "the BE stops redirecting first (the version stays)");
+        Assert.That(_trace[1], Is.EqualTo("be:offload[5]=LOCAL v1"), "then, after the drain, it is local");
+        Assert.That(_trace[2], Is.EqualTo("be:group[0]=0"));
+        Assert.That(_trace.Skip(3), Has.All.StartsWith("fe"));
         foreach (string fe in new[] { "fe1", "fe2" })
         {
             var (_, d, off) = _cards[fe];

@@ -432,4 +432,47 @@ public class OffloadTests
         Assert.That(_a.Stat(StatIndex.SessInserts), Is.EqualTo(1));
         _fab.CheckAll();
     }
+
+    [Test]
+    public void ADrainingBackEndRunsNewFlowsLocallyAndStillTakesVerdictsOnTheirWay()
+    {
+        Build(fes: 1);
+        var f1 = _fes[0];
+        var held = new List<FabricHop>();
+        _fab.Lose = h =>
+        {
+            bool hold = h.Kind == Ctx.Verdict;
+            if (hold) held.Add(h);
+            return hold;
+        };
+        FromVm0(Syn(43000));                           // REQUEST -> F1, its VERDICT held on the way back
+        _fab.Run();
+        Assert.That(held, Has.Count.EqualTo(1));
+        _fab.Lose = null;
+
+        // revert begins: DRAIN keeps the group and the version
+        _a.D.WriteOffload(0, OffloadEntry.Draining(0, Version));
+        int n = _fab.Hops.Count;
+        FromVm0(Syn(43001));                           // a new flow now: the BE's own slow path, no detour
+        _fab.Run();
+        Assert.That(HopsSince(n).Select(h => h.Kind), Is.EqualTo(new[] { 0 }));
+        Assert.That(HopsSince(n)[0].Dst, Is.EqualTo(Remote.Vtep));
+        Assert.That(_a.Stat(StatIndex.NzRedirects), Is.EqualTo(1));
+        Assert.That(_a.Stat(StatIndex.NzFallback), Is.EqualTo(0), "draining is not a fallback");
+
+        _a.B.Send(NicBench.Net, held[0].Frame);       // the VERDICT sent before the revert arrives: accepted
+        _fab.Run();
+        Assert.That(_a.Stat(StatIndex.NzVerdictsRx), Is.EqualTo(1));
+        Assert.That(_a.Stat(StatIndex.CtxSpoof), Is.EqualTo(0));
+        Assert.That(_a.Stat(StatIndex.SessInserts), Is.EqualTo(2));
+
+        // LOCAL: a late VERDICT is now a spoof, and is dropped
+        _a.D.WriteOffload(0, OffloadEntry.Local with { Version = Version });
+        _a.B.Send(NicBench.Net, held[0].Frame);
+        _fab.Run();
+        Assert.That(_a.Stat(StatIndex.CtxSpoof), Is.EqualTo(1));
+        Assert.That(_a.Stat(StatIndex.NzVerdictsRx), Is.EqualTo(1));
+        Assert.That(f1.Stat(StatIndex.NzVerdictsTx), Is.EqualTo(1));
+        _fab.CheckAll();
+    }
 }

@@ -54,9 +54,9 @@ public class OffloadRegisterTests
         Assert.That(Cmd(t, 1, 1, Ol(2, 3, 7, 200), 0xC0A86401), Is.EqualTo(Ok));
         Assert.That(R(t + NezhaRegs.TBL_STATUS), Is.EqualTo(0u));
         Assert.That(ReadEntry(t, 1, 2), Is.EqualTo(new uint[] { Ol(2, 3, 7, 200), 0xC0A86401 }));
-        // MODE 3, GROUP >= N_GROUPS: BAD_VALUE, nothing changed; INDEX >= N_VNIC: BAD_INDEX
-        Assert.That(Cmd(t, 1, 1, Ol(3, 0, 1, 0), 1), Is.EqualTo(Err));
-        Assert.That(R(t + NezhaRegs.TBL_STATUS), Is.EqualTo((uint)TableStatus.BadValue));
+        // MODE 3 is DRAIN (accepted); GROUP >= N_GROUPS: BAD_VALUE, nothing changed; INDEX >= N_VNIC: BAD_INDEX
+        Assert.That(Cmd(t, 2, 1, Ol(3, 1, 4, 0), 0), Is.EqualTo(Ok));
+        Assert.That(ReadEntry(t, 2, 2), Is.EqualTo(new uint[] { Ol(3, 1, 4, 0), 0 }));
         Assert.That(Cmd(t, 1, 1, Ol(1, 4, 1, 0), 1), Is.EqualTo(Err));
         Assert.That(R(t + NezhaRegs.TBL_STATUS), Is.EqualTo((uint)TableStatus.BadValue));
         Assert.That(Cmd(t, (uint)_b.Params.NVnic, 1, Ol(1, 0, 1, 0), 1), Is.EqualTo(Err));
@@ -65,7 +65,7 @@ public class OffloadRegisterTests
         // the driver round-trips the record
         _b.Driver.WriteOffload(0, OffloadEntry.Backend(2, 9));
         Assert.That(_b.Driver.ReadOffload(0), Is.EqualTo(OffloadEntry.Backend(2, 9)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => _b.Driver.WriteOffload(0, new OffloadEntry((OffloadMode)3, 0, 0, 0, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _b.Driver.WriteOffload(0, new OffloadEntry((OffloadMode)4, 0, 0, 0, 0)));
         _b.AssertClean();
     }
 
