@@ -13,7 +13,7 @@ namespace Nezha.Verify.Cluster;
 public static class ClusterOffload
 {
     public static List<ManagedNic> Managed(NezhaCluster nc) =>
-        nc.Nics.Select(n => new ManagedNic(n.Name, n.Driver, n.Vtep, new NicOffloadCard(n.Registers))).ToList();
+        nc.Nics.Select(n => new ManagedNic(n.Name, n.Driver, n.Vtep, new NicOffloadCard(n.Driver))).ToList();
 
     /// <summary>The cluster's controller (created on first use: attaches to every card — reads its tables — and sets
     /// the probe timers; between runs the NICs are then put back in step).</summary>
