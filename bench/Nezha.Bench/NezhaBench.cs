@@ -34,15 +34,17 @@ internal static class NezhaBench
                 {
                     if (!tasks.TryGetValue(step, out var t)) tasks[step] = t = p.AddTask(Markup.Escape(step), maxValue: 1);
                     t.Value = f;
-                }, () => new ControllerRun { Logger = NullLogger.Instance });
+                }, () => new ControllerRun { Logger = NullLogger.Instance }, wideCps: true);
             });
 
-        var t = new Table().Title("Nezha offload (normalised to the same NIC without offload)").AddColumns("FEs", "CPS", "x", "flows", "x");
+        var t = new Table().Title("Nezha offload (normalised to the same NIC without offload)").AddColumns("FEs", "CPS", "x", "CPS w512", "x", "flows", "x");
         for (int i = 0; i < Math.Max(r.Cps.Count, r.Flows.Count); i++)
         {
             var c = i < r.Cps.Count ? r.Cps[i] : null;
+            var w = i < r.CpsWide.Count ? r.CpsWide[i] : null;
             var f = i < r.Flows.Count ? r.Flows[i] : null;
             t.AddRow(i.ToString(), c?.Cps.ToString("N0") ?? "", c == null ? "" : (c.Cps / r.Cps[0].Cps).ToString("0.00"),
+                     w?.Cps.ToString("N0") ?? "", w == null ? "" : (w.Cps / r.CpsWide[0].Cps).ToString("0.00"),
                      f?.Flows.ToString("N0") ?? "", f == null ? "" : ((double)f.Flows / r.Flows[0].Flows).ToString("0.00"));
         }
         AnsiConsole.Write(t);
@@ -75,12 +77,20 @@ internal static class NezhaBench
             s.LineWidth = 2;
             s.MarkerSize = 8;
         }
+        if (r.CpsWide.Count > 0)
+        {
+            var s = plt.Add.Scatter(r.CpsWide.Select(c => (double)c.Fes).ToArray(), r.CpsWide.Select(c => c.Cps / r.CpsWide[0].Cps).ToArray());
+            s.LegendText = $"CPS, NICs at w512 (0 FEs = {r.CpsWide[0].Cps / 1e3:0} k/s)";
+            s.LineWidth = 2;
+            s.MarkerSize = 8;
+            s.LinePattern = ScottPlot.LinePattern.Dashed;
+        }
         var paper = plt.Add.Scatter(new double[] { 4, 4 }, new double[] { 3.3, 3.8 });
         paper.LegendText = "paper, 4 FEs (CPS 3.3x, flows 3.8x)";
         paper.LineWidth = 0;
         paper.MarkerSize = 10;
         paper.MarkerShape = ScottPlot.MarkerShape.OpenDiamond;
-        plt.Title($"Nezha offload of a heavy vNIC ({r.Options.AclRules}-rule ACL, w64, {r.Options.ClockMhz} MHz)");
+        plt.Title($"Nezha offload of a heavy vNIC ({r.Options.AclRules}-rule ACL, w64 unless noted, {r.Options.ClockMhz} MHz)");
         plt.XLabel("front-end NICs");
         plt.YLabel("relative to the same NIC without offload");
         plt.Axes.SetLimits(-0.2, 4.2, 0, 4.5);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Nezha.Driver.Config;
 using Nezha.Driver.Offload;
 using Nezha.Verify.Cluster;
+using Nezha.Verify.Sim;
 using Spectre.Console;
 
 namespace Nezha.Cli.Commands;
@@ -30,18 +31,20 @@ public static class ClusterCommand
         scenario.AcceptOnlyFromAmong(Scenarios);
         var fes = new Option<int>("--fes") { Description = "FEs (cps and flows: every count from 0 to N)", DefaultValueFactory = _ => 4, HelpName = "0..4" };
         var connections = new Option<int>("--connections", "-n") { Description = "Connections measured per CPS point", DefaultValueFactory = _ => 1000, HelpName = "N" };
-        var window = new Option<int>("--window") { Description = "Short connections kept in flight for the CPS measurement", DefaultValueFactory = _ => 96, HelpName = "N" };
+        var window = new Option<int>("--window") { Description = "Short connections kept in flight for the CPS measurement, per slow path (x FEs with FEs)", DefaultValueFactory = _ => 96, HelpName = "N" };
         var clock = new Option<double>("--clock-mhz") { Description = "The stated clock of every NIC", DefaultValueFactory = _ => 250, HelpName = "MHZ" };
         var latency = new Option<int>("--latency-cycles") { Description = "One-way underlay latency between two nodes", DefaultValueFactory = _ => 250, HelpName = "CYCLES" };
         var rules = new Option<int>("--acl-rules") { Description = "Rules of the heavy vNIC's ACL (the allowing rule last)", DefaultValueFactory = _ => 256, HelpName = "N" };
         var background = new Option<double>("--background") { Description = "Slow-path utilisation of each FE's own traffic", DefaultValueFactory = _ => 0.1, HelpName = "0..1" };
         var config = new Option<FileInfo>("--config", "-c") { Description = "Config file whose \"offload\" section sets the controller's policy", HelpName = "FILE" };
         var check = new Option<bool>("--check") { Description = "Check every NIC against its golden model (slower)" };
+        var width = new Option<int>("--width") { Description = "Datapath width of every NIC in bits (64 or 512)", DefaultValueFactory = _ => 64, HelpName = "64|512" };
+        width.AcceptOnlyFromAmong("64", "512");
         var seed = new Option<int>("--seed") { Description = "Simulation seed", DefaultValueFactory = _ => 1, HelpName = "N" };
         var json = new Option<FileInfo>("--json") { Description = "Also write the results as JSON (the shape of bench/results/nezha.json)", HelpName = "FILE" };
         var cmd = new Command("cluster", "Simulate a Nezha cluster (BE, FEs, clients on an underlay) and measure the offload.")
         {
-            scenario, fes, connections, window, clock, latency, rules, background, config, check, seed, json,
+            scenario, fes, connections, window, clock, latency, rules, background, config, check, width, seed, json,
         };
         cmd.SetAction(parse => ctx.Invoke(parse, loggers =>
         {
@@ -65,6 +68,7 @@ public static class ClusterCommand
             {
                 ClockMhz = mhz, LatencyCycles = (ulong)lat, VmDelayCycles = (ulong)lat, AclRules = acl, BackgroundUtil = bg,
                 Check = parse.GetValue(check), Seed = (ulong)parse.GetValue(seed), RtoUs = 1000,
+                Width = parse.GetValue(width) == 512 ? SimConfig.W512 : SimConfig.W64,
             };
             var sizes = new SuiteSizes { Connections = conns, Warmup = Math.Max(50, conns / 5), Window = win };
             return Execute(ctx, loggers, o, sizes, n, chosen, policy, parse.GetValue(json));
@@ -79,7 +83,7 @@ public static class ClusterCommand
         console.Profile.Width = Math.Max(console.Profile.Width, 120);
         bool supported = ClusterOffload.Supported(o);
         console.MarkupLineInterpolated(
-            $"[bold]Nezha cluster[/]: BE + {maxFes} FE NIC(s), w64, {o.ClockMhz} MHz, underlay latency {o.LatencyCycles} cycles ({o.Clock.Microseconds(o.LatencyCycles):0.##} µs), heavy vNIC ACL {o.AclRules} rules, {o.ClientHosts} client hosts{(o.Check ? ", every NIC checked against its golden model" : "")}");
+            $"[bold]Nezha cluster[/]: BE + {maxFes} FE NIC(s), {o.Width.ToString().ToLowerInvariant()}, {o.ClockMhz} MHz, underlay latency {o.LatencyCycles} cycles ({o.Clock.Microseconds(o.LatencyCycles):0.##} µs), heavy vNIC ACL {o.AclRules} rules, {o.ClientHosts} client hosts{(o.Check ? ", every NIC checked against its golden model" : "")}");
         if (!supported && maxFes > 0)
             console.MarkupLine("[yellow]this simulator build has no offload registers: only the 0-FE numbers are measured[/]");
 
@@ -116,10 +120,11 @@ public static class ClusterCommand
         if (r.Cps.Count > 0)
         {
             var t = new Table().Title("Connections per second of the heavy vNIC (short TCP connections, at saturation)")
-                .AddColumns("FEs", "CPS", "vs 0 FEs", "BE slow path", "FE slow path (max)", "mean connection µs", "connections");
+                .AddColumns("FEs", "CPS", "vs 0 FEs", "BE slow path", "FE slow path (max)", "BE net-port input", "mean connection µs", "connections");
             foreach (var x in r.Cps)
                 t.AddRow(x.Fes.ToString(), x.Cps.ToString("N0"), (x.Cps / r.Cps[0].Cps).ToString("0.00x"), x.BeSlowUtil.ToString("P1"),
-                         x.FeSlowUtil.DefaultIfEmpty(0).Max().ToString("P1"), x.MeanConnectUs.ToString("0.0"), x.Connections.ToString("N0"));
+                         x.FeSlowUtil.DefaultIfEmpty(0).Max().ToString("P1"), x.BeNetRxLoad.ToString("P1"), x.MeanConnectUs.ToString("0.0"),
+                         x.Connections.ToString("N0"));
             yield return t;
         }
         if (r.Flows.Count > 0)

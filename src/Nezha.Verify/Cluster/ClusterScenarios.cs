@@ -2,8 +2,11 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Cluster;
 
+/// <param name="BeNetRxLoad">the BE's net-port input over the measurement: frames' beats (DATA_W bits each) per
+/// cycle, 0..1 (1 = the port's bandwidth, DATA_W x clock).</param>
 public sealed record CpsResult(int Fes, double Cps, long Connections, ulong Cycles, double BeSlowUtil,
-                               IReadOnlyList<double> FeSlowUtil, double MeanConnectUs, long SynRetransmits, long Failed);
+                               IReadOnlyList<double> FeSlowUtil, double MeanConnectUs, long SynRetransmits, long Failed,
+                               double BeNetRxLoad = 0);
 
 public sealed record FlowsResult(int Fes, long Flows, int Capacity, ulong InsertFailures, ulong Cycles);
 
@@ -56,6 +59,7 @@ public static partial class ClusterScenarios
         nc.C.OnChunk = _ => progress?.Invoke(Math.Min(1.0, (double)nc.Stats.Completed / total));
         Run(nc, () => nc.Stats.Completed < warmup, guard, "warm-up");
         var before = nc.Nics.Select(NezhaCluster.SlowCycles).ToList();
+        var rx0 = NetRx(nc.Be);
         long c0 = nc.Stats.Completed, r0 = nc.Stats.SynRetransmits;
         ulong start = nc.C.Now;
         double connectSum = 0;
@@ -70,11 +74,20 @@ public static partial class ClusterScenarios
         Run(nc, () => nc.Stats.Completed < total, guard, "measurement");
         ulong cycles = nc.C.Now - start;
         var after = nc.Nics.Select(NezhaCluster.SlowCycles).ToList();
+        var rx1 = NetRx(nc.Be);
         var utils = before.Zip(after, (b, a) => (double)(a.Slow - b.Slow) / Math.Max(1, a.Cycles - b.Cycles)).ToList();
         long done = nc.Stats.Completed - c0;
+        // beats of the frames received: a frame of L bytes is ceil(L / K) beats; from the byte and packet counts,
+        // L / K per frame plus on average half a beat of padding in its last beat
+        double k = nc.Be.Sim.DataWidth / 8.0;
+        double beats = (rx1.Bytes - rx0.Bytes) / k + 0.5 * (rx1.Pkts - rx0.Pkts);
+        double rxLoad = beats / Math.Max(1, after[0].Cycles - before[0].Cycles);
         return new CpsResult(fes, o.Clock.PerSecond(done, cycles), done, cycles, utils[0], utils.Skip(1).ToList(),
-            o.Clock.Microseconds(connectSum / Math.Max(1, connectN)), nc.Stats.SynRetransmits - r0, nc.Stats.Failed);
+            o.Clock.Microseconds(connectSum / Math.Max(1, connectN)), nc.Stats.SynRetransmits - r0, nc.Stats.Failed, rxLoad);
     }
+
+    private static (double Bytes, double Pkts) NetRx(ClusterNic n) =>
+        (n.Driver.ReadStat(StatIndex.NetRxBytes), n.Driver.ReadStat(StatIndex.NetRxPkts));
 
     /// <summary>
     /// Maximum concurrent flows: long-lived connections are opened (<paramref name="window"/> handshakes in flight)

@@ -9,7 +9,10 @@ public sealed record SuiteSizes
     /// <summary>Connections measured per CPS point (after <see cref="Warmup"/>).</summary>
     public int Connections { get; init; } = 2000;
     public int Warmup { get; init; } = 300;
-    /// <summary>Short connections kept in flight for the CPS measurement.</summary>
+    /// <summary>Short connections kept in flight for the CPS measurement, per NIC whose slow path decides
+    /// new flows (the BE alone, or each FE): with n FEs, Window x max(1, n) are in flight, so the clients never
+    /// run out of connections before the NICs run out of cycles (at 0 FEs the CPS is the same with twice the
+    /// window, docs/cluster.md).</summary>
     public int Window { get; init; } = 96;
     /// <summary>Handshakes in flight while filling the session table.</summary>
     public int FlowWindow { get; init; } = 64;
@@ -26,6 +29,8 @@ public sealed class NezhaResults
 {
     public ClusterOptions Options { get; init; } = new();
     public List<CpsResult> Cps { get; } = new();
+    /// <summary>The CPS points again with every NIC at w512 (the 100G configuration), when measured.</summary>
+    public List<CpsResult> CpsWide { get; } = new();
     public List<FlowsResult> Flows { get; } = new();
     public UtilResult? Util { get; set; }
     public LatencyResult? Latency { get; set; }
@@ -43,20 +48,14 @@ public sealed class NezhaResults
         var j = new JsonObject
         {
             ["clock_mhz"] = o.ClockMhz,
-            ["cps"] = new JsonArray(Cps.Select(c => (JsonNode)new JsonObject
-            {
-                ["fes"] = c.Fes, ["cps"] = Math.Round(c.Cps), ["normalised"] = R(c.Cps / Cps[0].Cps, 3),
-                ["be_slowpath_util"] = R(c.BeSlowUtil, 3),
-                ["fe_slowpath_util"] = new JsonArray(c.FeSlowUtil.Select(u => (JsonNode)R(u, 3)).ToArray()),
-                ["connections"] = c.Connections, ["cycles"] = c.Cycles, ["mean_connection_us"] = R(c.MeanConnectUs),
-                ["syn_retransmits"] = c.SynRetransmits,
-            }).ToArray()),
+            ["cps"] = CpsJson(Cps),
             ["flows"] = new JsonArray(Flows.Select(f => (JsonNode)new JsonObject
             {
                 ["fes"] = f.Fes, ["flows"] = f.Flows, ["normalised"] = R((double)f.Flows / Flows[0].Flows, 3),
                 ["session_capacity"] = f.Capacity,
             }).ToArray()),
         };
+        if (CpsWide.Count > 0) j["cps_w512"] = CpsJson(CpsWide);
         if (Util is { } u)
             j["be_slowpath_util"] = new JsonObject
             {
@@ -100,6 +99,19 @@ public sealed class NezhaResults
         return j;
     }
 
+    private static JsonArray CpsJson(List<CpsResult> cps)
+    {
+        static double R(double v, int d) => Math.Round(v, d);
+        return new JsonArray(cps.Select(c => (JsonNode)new JsonObject
+        {
+            ["fes"] = c.Fes, ["cps"] = Math.Round(c.Cps), ["normalised"] = R(c.Cps / cps[0].Cps, 3),
+            ["be_slowpath_util"] = R(c.BeSlowUtil, 3), ["be_net_rx_load"] = R(c.BeNetRxLoad, 3),
+            ["fe_slowpath_util"] = new JsonArray(c.FeSlowUtil.Select(u => (JsonNode)R(u, 3)).ToArray()),
+            ["connections"] = c.Connections, ["cycles"] = c.Cycles, ["mean_connection_us"] = R(c.MeanConnectUs, 1),
+            ["syn_retransmits"] = c.SynRetransmits,
+        }).ToArray());
+    }
+
     public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 }
 
@@ -108,8 +120,10 @@ public static class ClusterSuite
 {
     /// <param name="progress">(step name, fraction done of that step)</param>
     /// <param name="offload">null: the offload is not available; only the 0-FE numbers are measured.</param>
+    /// <param name="wideCps">also measure the CPS points with every NIC at w512 (<see cref="NezhaResults.CpsWide"/>).</param>
     public static NezhaResults Run(ClusterOptions o, SuiteSizes s, int maxFes, ClusterScenarios.OffloadHook? offload,
-                                   ISet<string>? only, Action<string, double>? progress, Func<ControllerRun>? controller = null)
+                                   ISet<string>? only, Action<string, double>? progress, Func<ControllerRun>? controller = null,
+                                   bool wideCps = false)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         var r = new NezhaResults { Options = o };
@@ -121,7 +135,15 @@ public static class ClusterSuite
             for (int k = 0; k <= (Want("cps") ? top : 0); k++)
             {
                 string step = $"CPS, {k} FE{(k == 1 ? "" : "s")}";
-                r.Cps.Add(ClusterScenarios.Cps(o, k, s.Window, s.Warmup, s.Connections, offload, p => progress?.Invoke(step, p)));
+                r.Cps.Add(ClusterScenarios.Cps(o, k, s.Window * Math.Max(1, k), s.Warmup, s.Connections, offload, p => progress?.Invoke(step, p)));
+                progress?.Invoke(step, 1);
+            }
+        if (wideCps && Want("cps"))
+            for (int k = 0; k <= top; k++)
+            {
+                string step = $"CPS at w512, {k} FE{(k == 1 ? "" : "s")}";
+                r.CpsWide.Add(ClusterScenarios.Cps(o with { Width = Sim.SimConfig.W512 }, k, s.Window * Math.Max(1, k), s.Warmup,
+                                                   s.Connections / 2, offload, p => progress?.Invoke(step, p)));
                 progress?.Invoke(step, 1);
             }
         if (Want("flows"))
