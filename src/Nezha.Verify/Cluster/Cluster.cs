@@ -249,6 +249,9 @@ public sealed class Cluster : IDisposable
     /// <summary>Pushes late due to register accesses, over all NICs.</summary>
     public long LatePushes => Nics.Sum(n => n.LatePushes);
 
+    /// <summary>The most cycles a frame entered a NIC after its due time, over all NICs.</summary>
+    public ulong MaxLateCycles => Nics.Count == 0 ? 0 : Nics.Max(n => n.MaxLateCycles);
+
     public void Dispose()
     {
         foreach (var n in Nics) n.Dispose();

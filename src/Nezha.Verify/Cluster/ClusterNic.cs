@@ -76,6 +76,9 @@ public sealed class ClusterNic : IDisposable
     /// <summary>Frames pushed later than their due time (the NIC was already ahead: register accesses).</summary>
     public long LatePushes { get; private set; }
 
+    /// <summary>The most cycles a frame entered after its due time.</summary>
+    public ulong MaxLateCycles { get; private set; }
+
     public ulong LocalCycle => Sim.Cycle;
 
     /// <summary>The NIC's position in cluster time.</summary>
@@ -100,7 +103,11 @@ public sealed class ClusterNic : IDisposable
 
     internal void Push(int port, byte[] frame, uint tuser, ulong due)
     {
-        if (Time > due) LatePushes++;
+        if (Time > due)
+        {
+            LatePushes++;
+            MaxLateCycles = Math.Max(MaxLateCycles, Time - due);
+        }
         FramesIn++;
         if (Bench != null) Bench.Send(port, frame, tuser); else Sim.Push(port, frame, tuser);
     }

@@ -26,7 +26,8 @@ public sealed record UtilPoint(double TimeUs, double BeUtil, double FeUtilMax);
 
 public sealed record ControllerRunResult(OffloadPolicy Policy, IReadOnlyList<ControllerPhase> Phases, IReadOnlyList<ControllerEvent> Events,
                                          IReadOnlyList<UtilPoint> Timeline, double? OffloadReactionUs, double? RevertReactionUs,
-                                         long Completed, long Failed, long SynRetransmits, long LatePushes)
+                                         long Completed, long Failed, long SynRetransmits, long LatePushes,
+                                         ulong MaxLateCycles = 0)
 {
     public bool OffloadedAndReverted =>
         Events.Count(e => e.Kind == "Offload" && e.Done) == 1 && Events.Count(e => e.Kind == "Revert" && e.Done) == 1;
@@ -54,7 +55,7 @@ public sealed record ControllerRunResult(OffloadPolicy Policy, IReadOnlyList<Con
                 ["time_us"] = R(e.TimeUs), ["kind"] = e.Kind, ["be"] = e.Be, ["vnic"] = e.Vnic,
                 ["fes"] = new JsonArray(e.Fes.Select(f => (JsonNode)f).ToArray()), ["done"] = e.Done, ["reason"] = e.Reason,
             }).ToArray()),
-            ["completed"] = Completed, ["failed"] = Failed, ["syn_retransmits"] = SynRetransmits, ["late_pushes"] = LatePushes,
+            ["completed"] = Completed, ["failed"] = Failed, ["syn_retransmits"] = SynRetransmits, ["late_pushes"] = LatePushes, ["max_late_cycles"] = MaxLateCycles,
             ["be_util_timeline"] = new JsonArray(Timeline.Select(t => (JsonNode)new JsonArray(R(t.TimeUs), Math.Round(t.BeUtil, 3), Math.Round(t.FeUtilMax, 3))).ToArray()),
         };
     }
@@ -233,6 +234,6 @@ public static partial class ClusterScenarios
         var rev = events.FirstOrDefault(x => x.Kind == "Revert" && x.Done);
         return new ControllerRunResult(run.Policy, result, events, timeline,
             off == null ? null : off.TimeUs - result[1].StartUs, rev == null ? null : rev.TimeUs - result[2].StartUs,
-            nc.Stats.Completed, nc.Stats.Failed, nc.Stats.SynRetransmits, nc.C.LatePushes);
+            nc.Stats.Completed, nc.Stats.Failed, nc.Stats.SynRetransmits, nc.C.LatePushes, nc.C.MaxLateCycles);
     }
 }

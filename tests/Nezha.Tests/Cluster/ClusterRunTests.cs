@@ -62,6 +62,41 @@ public class ClusterRunTests
     }
 
     [Test]
+    public void TheClusterKeepsRunningWhileACardIsProgrammed()
+    {
+        // 4000 register reads on the BE from one barrier event, with connections arriving meanwhile: the rest of
+        // the cluster follows the BE access by access, so connections keep completing, no frame enters more than
+        // one access late, and a barrier due meanwhile waits for the first one to finish
+        using var nc = new NezhaCluster(Small());
+        nc.StartBackground(0);
+        var shorts = new List<TcpClientConn>();
+        for (int i = 0; i < 40; i++) nc.C.At(1000 + (ulong)i * 400, t => shorts.Add(nc.Open(t, false)));
+        ulong accessStart = 0, accessEnd = 0, secondAt = 0;
+        long doneDuring = 0;
+        nc.C.AtBarrier(2000, t =>
+        {
+            accessStart = t;
+            long before = nc.Stats.Completed;
+            for (int i = 0; i < 2000; i++) nc.Be.Driver.ReadCycles();
+            accessEnd = nc.C.Now;
+            doneDuring = nc.Stats.Completed - before;
+            Assert.That(nc.Nics.Where(n => n != nc.Be).Select(n => n.Time), Is.All.EqualTo(nc.C.Now), "the other NICs are in step");
+            Assert.That(nc.Be.Time - nc.C.Now, Is.LessThan(100), "the programmed card is at most one access ahead");
+        });
+        nc.C.AtBarrier(2100, t => secondAt = t);
+        nc.C.RunUntil(60_000);
+
+        TestContext.Out.WriteLine($"reads took {accessEnd - accessStart} cycles; {doneDuring} connections completed meanwhile; late pushes {nc.C.LatePushes}, at most {nc.C.MaxLateCycles} cycles late");
+        Assert.That(accessEnd - accessStart, Is.GreaterThan(10_000), "the accesses took cluster time");
+        Assert.That(doneDuring, Is.GreaterThan(0), "connections completed while the card was being read");
+        Assert.That(secondAt, Is.GreaterThanOrEqualTo(accessEnd), "the second barrier ran after the first one finished");
+        Assert.That(nc.C.MaxLateCycles, Is.LessThan(20), "a frame enters at most one register access (6 cycles here) late");
+        Assert.That(shorts.Select(c => c.State), Is.All.EqualTo(ClientState.Done));
+        Assert.That(nc.Stats.SynRetransmits + nc.Stats.EstablishedRetransmits, Is.Zero);
+        AssertModelsAgree(nc);
+    }
+
+    [Test]
     public void CpsAndFlowsScenariosRunWithoutOffload()
     {
         var o = Small(0) with { Check = false, AclRules = 64 };
