@@ -54,6 +54,16 @@ public class NicConfigLoaderTests
     private static uint Ip(string s) => NetFormat.TryParseIp(s, out uint ip) ? ip : throw new ArgumentException(s);
 
     [Test]
+    public void TheShippedControllerConfigLoadsWithItsPolicy()
+    {
+        var c = NicConfigLoader.Load(TestFiles.Find(Path.Combine("configs", "cluster-controller.json")));
+        Assert.That(c.Offload, Is.Not.Null);
+        Assert.That(c.Offload!.SampleCycles, Is.EqualTo(25_000));
+        Assert.That(c.Offload.DrainCycles, Is.EqualTo(5_000));
+        Assert.That(c.Offload.Problem(), Is.Null);
+    }
+
+    [Test]
     public void BaseConfigLoadsWithAllValues()
     {
         NicConfig c = Parse(Base, FakeCard.W64);
