@@ -239,6 +239,58 @@ public class OffloadTests
         _fab.CheckAll();
     }
 
+    [Test]
+    public void AVerdictOnTheWrongVniAndContextsWithABrokenInnerL4AreDropped()
+    {
+        Build(fes: 1);
+        var f1 = _fes[0];
+        uint a = Topology.Vtep;
+        byte[] innerIn = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
+            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40300, TcpFlags.Syn | TcpFlags.Ack, Payload(8))));
+        // an inner TCP header cut to 12 bytes (the IPv4 header says so: total length 32)
+        byte[] cut = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
+            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40301, TcpFlags.Syn, Payload(0))[..12]));
+        // VERDICT from the member with the right BE_ID and version, but in VNI 200 (vNIC 0 is VNI 100)
+        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 200, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), innerIn));
+        // a VERDICT and a REQUEST that pass every context check but carry the cut TCP header
+        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), cut));
+        f1.B.Send(NicBench.Net, Ctx.Packet(a, f1.Vtep, f1.Mac, 100, Ctx.Option(Ctx.Request, 0, 0, Version, a, Remote.Vtep), cut));
+        _fab.Run();
+
+        Assert.That(_a.Stat(StatIndex.CtxSpoof), Is.EqualTo(1), "the VNI must be the vNIC's");
+        Assert.That(_a.Stat(StatIndex.Truncated) + f1.Stat(StatIndex.Truncated), Is.EqualTo(2), "the cut TCP header, on each side");
+        Assert.That(_a.Stat(StatIndex.NzVerdictsRx) + f1.Stat(StatIndex.NzVerdictsTx), Is.Zero);
+        Assert.That(_a.Stat(StatIndex.SessInserts), Is.Zero);
+        Assert.That(_fab.Hops, Is.Empty);
+        Assert.That(_a.Host, Is.Empty);
+        _fab.CheckAll();
+    }
+
+    [Test]
+    public void AnEgressRequestHittingALocalRouteOnTheFeIsEncapsulatedToTheFeNotDelivered()
+    {
+        // on the FE, LOCAL names one of the FE's own vNICs (section 4): the verdict says ENCAP(FE VTEP, its MAC)
+        Build(fes: 1);
+        var f1 = _fes[0];
+        ulong localMac = Mac("02:00:00:00:aa:02");
+        f1.D.WriteVnic(2, new VnicEntry(true, 100, localMac, Ip("10.0.5.7"), Ip("10.0.5.1"), 0));
+        f1.D.WriteRoute(5, new RouteEntry(true, 100, Ip("10.0.5.0"), 24, RouteType.Local, 2));
+        f1.D.WriteRoute(6, new RouteEntry(true, 100, Ip("10.0.6.0"), 24, RouteType.Local, 3));   // vNIC 3 is not enabled
+        FromVm0(Syn(41000, dst: Ip("10.0.5.7")));
+        FromVm0(Syn(41001, dst: Ip("10.0.6.7")));
+        _fab.Run();
+
+        var verdicts = _fab.Hops.Where(h => h.Kind == Ctx.Verdict).ToList();
+        Assert.That(verdicts, Has.Count.EqualTo(1));
+        var vd = Ctx.Parse(verdicts[0].Frame);
+        Assert.That((vd.Vtep, vd.Mac, vd.Act), Is.EqualTo((f1.Vtep, localMac, (int)ActionType.Encap)));
+        Assert.That(f1.Stat(StatIndex.NoRoute), Is.EqualTo(1), "LOCAL to a vNIC that is not enabled");
+        Assert.That(_fab.Hops.Last().Dst, Is.EqualTo(f1.Vtep), "the BE then encapsulates the flow to the FE's VTEP");
+        Assert.That(f1.Host.Select(h => h.TUser), Is.EqualTo(new[] { 2u }),
+                    "the REQUEST was not delivered; the flow's frame, encapsulated by the BE, reaches the FE's own vNIC 2");
+        _fab.CheckAll();
+    }
+
     // ===================================================================================== FE selection
 
     [Test]
