@@ -267,6 +267,36 @@ public class OffloadTests
     }
 
     [Test]
+    public void VerdictsForARstAreExecutedWithoutAnEntryAndAnUnknownHairpinTargetIsDropped()
+    {
+        Build(fes: 1);
+        var f1 = _fes[0];
+        uint a = Topology.Vtep;
+        byte[] rstOut = Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800,
+            Ipv4(Vm0.Ip, Remote.Ip, IpProto.Tcp, Tcp(40400, 80, TcpFlags.Rst, Payload(0))));
+        byte[] rstIn = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
+            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40401, TcpFlags.Rst, Payload(0))));
+        byte[] synOut = Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800,
+            Ipv4(Vm0.Ip, Ip("10.0.0.20"), IpProto.Tcp, Tcp(40402, 80, TcpFlags.Syn, Payload(0))));
+        // egress and ingress verdicts for a RST (section 4: no insert), then a hairpin verdict (VTEP = A) whose
+        // MAC is no vNIC of A
+        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
+            Ctx.Option(Ctx.Verdict, 1, 0, Version, a, Remote.Vtep, Remote.Mac, (int)ActionType.Encap), rstOut));
+        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
+            Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), rstIn));
+        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
+            Ctx.Option(Ctx.Verdict, 1, 0, Version, a, a, Mac("02:00:00:00:99:99"), (int)ActionType.Encap), synOut));
+        _fab.Run();
+
+        Assert.That(_a.Stat(StatIndex.NzVerdictsRx), Is.EqualTo(3));
+        Assert.That(_a.Stat(StatIndex.SessInserts), Is.Zero, "a RST never creates a session");
+        Assert.That(_fab.Hops.Select(h => h.Dst), Is.EqualTo(new[] { Remote.Vtep }), "the egress RST is encapsulated to the remote");
+        Assert.That(_a.Host.Select(h => h.TUser), Is.EqualTo(new[] { 0u }), "the ingress RST is delivered to vNIC 0");
+        Assert.That(_a.Stat(StatIndex.UnknownVnic), Is.EqualTo(1), "the hairpin target is no vNIC of the BE");
+        _fab.CheckAll();
+    }
+
+    [Test]
     public void AnEgressRequestHittingALocalRouteOnTheFeIsEncapsulatedToTheFeNotDelivered()
     {
         // on the FE, LOCAL names one of the FE's own vNICs (section 4): the verdict says ENCAP(FE VTEP, its MAC)
