@@ -326,6 +326,21 @@ public class DirectedTests : BenchFixture
         Assert.That(FromNet(underlayArp).Exception, Is.EqualTo(ExceptionReason.Underlay));
         var notTunnel = Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, Ipv4(Ip("192.168.100.9"), Topology.Vtep, IpProto.Udp, Udp(1000, 53, Payload(8))));
         Assert.That(FromNet(notTunnel).Exception, Is.EqualTo(ExceptionReason.Underlay));
+        // underlay: TCP to the VTEP, a VXLAN frame for another address, an outer fragment of a VXLAN frame
+        var inner = Ethernet(vm.Mac, T.Remotes[0].Mac, 0x0800, Ipv4(T.Remotes[0].Ip, vm.Ip, IpProto.Udp, Udp(1, 2, Payload(8))));
+        var tcpToVtep = Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, Ipv4(Ip("192.168.100.9"), Topology.Vtep, IpProto.Tcp, Tcp(1000, 22, TcpFlags.Syn, Payload(0))));
+        Assert.That(FromNet(tcpToVtep).Exception, Is.EqualTo(ExceptionReason.Underlay));
+        var elsewhere = Vxlan(Topology.NicMac, Topology.NextHopMac, T.Remotes[0].Vtep, Ip("192.168.100.200"), 100, inner);
+        Assert.That(FromNet(elsewhere).Exception, Is.EqualTo(ExceptionReason.Underlay));
+        var outerFrag = Vxlan(Topology.NicMac, Topology.NextHopMac, T.Remotes[0].Vtep, Topology.Vtep, 100, inner);
+        outerFrag[20] = 0x20;                                  // MF
+        outerFrag[24] = 0; outerFrag[25] = 0;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(outerFrag.AsSpan(24), Checksum(outerFrag.AsSpan(14, 20)));
+        var fo = FromNet(outerFrag);
+        Assert.That(fo.Exception, Is.EqualTo(ExceptionReason.Fragment));
+        Assert.That(fo.Output!.Value.Data, Is.EqualTo(outerFrag), "the host gets the frame as it came");
+        Assert.That(Stat(StatIndex.ExcUnderlay), Is.EqualTo(4));
+        Assert.That(Stat(StatIndex.ExcFragment), Is.EqualTo(2));
         CheckAll();
     }
 

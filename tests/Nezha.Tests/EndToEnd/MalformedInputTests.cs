@@ -50,6 +50,9 @@ public class MalformedInputTests : BenchFixture
             Ipv4(t.Vms[1].Ip, t.Remotes[0].Ip, IpProto.Tcp, Tcp(1, 80, TcpFlags.Syn, default)[..12])), DropReason.Truncated);
         yield return new("VLAN tag cut", 1, t => Patch(Patch(Pad(GoodTcp(t)[..12], 16), 12, 0x81), 13, 0x00), DropReason.Truncated);
         yield return new("inner TCP cut", 0, t => Inner(t, TcpIp(t, 10)), DropReason.Truncated);
+        yield return new("outer UDP header cut", 0, t => FixOuterIpLength(t.FromRemoteTcp(t.Remotes[0], t.Vms[1], 1, 80, TcpFlags.Syn)[..40]), DropReason.Truncated);
+        yield return new("Geneve option area cut", 0, t => Geneve(Topology.NicMac, Topology.NextHopMac, t.Remotes[0].Vtep, Topology.Vtep, 100,
+            Ethernet(t.Vms[1].Mac, t.Remotes[0].Mac, 0x0800, TcpIp(t)), Payload(16))[..62] is var c ? FixOuterLengths(c) : c, DropReason.Truncated);
         yield return new("VXLAN header cut", 0, t => t.FromRemoteTcp(t.Remotes[0], t.Vms[1], 1, 80, TcpFlags.Syn)[..46] is var c ? FixOuterLengths(c) : c, DropReason.Truncated);
         yield return new("Geneve options push headers past the window", 0, t => Geneve(Topology.NicMac, Topology.NextHopMac, t.Remotes[0].Vtep, Topology.Vtep, 100,
             Ethernet(t.Vms[1].Mac, t.Remotes[0].Mac, 0x0800, TcpIp(t)), Payload(64)), DropReason.HdrTooLong);
@@ -97,6 +100,13 @@ public class MalformedInputTests : BenchFixture
         f[24] = 0; f[25] = 0;
         BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(24), Checksum(f.AsSpan(14, ihl)));
         return f;
+    }
+
+    /// <summary>After cutting a frame inside the outer UDP header, make the outer IP length describe the cut frame.</summary>
+    private static byte[] FixOuterIpLength(byte[] f)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(16), (ushort)(f.Length - 14));
+        return FixCsum(f);
     }
 
     /// <summary>After cutting a tunnel frame, make the outer IP and UDP lengths describe the cut frame.</summary>
