@@ -354,6 +354,10 @@ public class DirectedTests : BenchFixture
         var toUnknownMac = Vxlan(Topology.NicMac, Topology.NextHopMac, T.Remotes[0].Vtep, Topology.Vtep, 100,
             Ethernet(Mac("02:00:00:00:09:09"), T.Remotes[0].Mac, 0x0800, Ipv4(T.Remotes[0].Ip, vm.Ip, IpProto.Tcp, Tcp(1, 22, TcpFlags.Syn, default))));
         Assert.That(FromNet(toUnknownMac).Drop, Is.EqualTo(DropReason.UnknownVnic));
+        // a mapping that points at this NIC but names a MAC no vNIC has: the local target is unknown
+        B.Driver.AddMapping(new MappingEntry(true, 100, Ip("10.0.0.50"), Topology.Vtep, Mac("02:00:00:00:09:0a")));
+        Assert.That(FromVm(vm, T.FromVmUdp(vm, Ip("10.0.0.50"), 1, 2)).Drop, Is.EqualTo(DropReason.UnknownVnic));
+        Assert.That(Stat(StatIndex.UnknownVnic), Is.EqualTo(2));
         CheckAll();
     }
 
