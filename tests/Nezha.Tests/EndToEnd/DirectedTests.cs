@@ -339,8 +339,11 @@ public class DirectedTests : BenchFixture
         var fo = FromNet(outerFrag);
         Assert.That(fo.Exception, Is.EqualTo(ExceptionReason.Fragment));
         Assert.That(fo.Output!.Value.Data, Is.EqualTo(outerFrag), "the host gets the frame as it came");
+        var innerFrag = Vxlan(Topology.NicMac, Topology.NextHopMac, T.Remotes[0].Vtep, Topology.Vtep, 100,
+            Ethernet(vm.Mac, T.Remotes[0].Mac, 0x0800, Ipv4(T.Remotes[0].Ip, vm.Ip, IpProto.Udp, Udp(1, 2, Payload(8)), flagsFrag: 0x2000)));
+        Assert.That(FromNet(innerFrag).Exception, Is.EqualTo(ExceptionReason.Fragment), "a fragment inside the tunnel");
         Assert.That(Stat(StatIndex.ExcUnderlay), Is.EqualTo(4));
-        Assert.That(Stat(StatIndex.ExcFragment), Is.EqualTo(2));
+        Assert.That(Stat(StatIndex.ExcFragment), Is.EqualTo(3));
         CheckAll();
     }
 

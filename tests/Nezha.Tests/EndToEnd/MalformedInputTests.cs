@@ -49,6 +49,8 @@ public class MalformedInputTests : BenchFixture
         yield return new("TCP header cut inside IP", 1, t => Ethernet(Topology.GatewayMac, t.Vms[1].Mac, 0x0800,
             Ipv4(t.Vms[1].Ip, t.Remotes[0].Ip, IpProto.Tcp, Tcp(1, 80, TcpFlags.Syn, default)[..12])), DropReason.Truncated);
         yield return new("VLAN tag cut", 1, t => Patch(Patch(Pad(GoodTcp(t)[..12], 16), 12, 0x81), 13, 0x00), DropReason.Truncated);
+        yield return new("inner Ethernet header cut", 0, t => Vxlan(Topology.NicMac, Topology.NextHopMac, t.Remotes[0].Vtep, Topology.Vtep, 100,
+            Ethernet(t.Vms[1].Mac, t.Remotes[0].Mac, 0x0800, default)[..10]), DropReason.Truncated);
         yield return new("inner TCP cut", 0, t => Inner(t, TcpIp(t, 10)), DropReason.Truncated);
         yield return new("outer UDP header cut", 0, t => FixOuterIpLength(t.FromRemoteTcp(t.Remotes[0], t.Vms[1], 1, 80, TcpFlags.Syn)[..40]), DropReason.Truncated);
         yield return new("Geneve option area cut", 0, t => Geneve(Topology.NicMac, Topology.NextHopMac, t.Remotes[0].Vtep, Topology.Vtep, 100,
