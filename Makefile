@@ -154,7 +154,7 @@ $(SIMDIR)/$(1)/w8/nz_rt.a: $(SIMDIR)/$(1)/w8/Vnz_w8.mk sim/rt.mk
 	  || { cat $$(@D)/rt.log; exit 1; }
 	@touch $$@
 
-$(SIMDIR)/$(1)/nezha_sim.o: sim/nezha_sim.cpp $(foreach c,$(CONFIGS),$(SIMDIR)/$(1)/$(c)/Vnz_$(c).mk)
+$(SIMDIR)/$(1)/nezha_sim.o: sim/nezha_sim.cpp sim/nezha_sim.h $(foreach c,$(CONFIGS),$(SIMDIR)/$(1)/$(c)/Vnz_$(c).mk)
 	@echo "  CXX     $$@"
 	@$(CXX) $(SIM_CXXFLAGS) -std=gnu++17 -fPIC -fvisibility=hidden -faligned-new $(DEFS_$(1)) -DVM_SC=0 $(SHIM_DEFS) \
 	  -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \

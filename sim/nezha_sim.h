@@ -20,7 +20,7 @@
 extern "C" {
 #endif
 
-#define NZ_ABI_VERSION 3 /* 2: nz_tick_pulse; 3: probe-round and register-commit monitor records */
+#define NZ_ABI_VERSION 4 /* 2: nz_tick_pulse; 3: probe-round monitor records; 4: register-commit monitor records */
 
 #define NZ_FLAVOUR_TRACE 1u    /* built with --trace-fst */
 #define NZ_FLAVOUR_COVERAGE 2u /* built with --coverage */

@@ -18,7 +18,7 @@ internal static class NezhaBench
         Directory.CreateDirectory(outDir);
         var o = new ClusterOptions { RtoUs = 1000 };
         var sizes = quick
-            ? new SuiteSizes { Connections = 400, Warmup = 100, LatencySamples = 4, FailoverLongFlows = 16 }
+            ? new SuiteSizes { Connections = 400, WideConnections = 200, Warmup = 100, LatencySamples = 4, FailoverLongFlows = 16 }
             : new SuiteSizes();
         bool supported = ClusterOffload.Supported(o);
         AnsiConsole.MarkupLineInterpolated(

@@ -23,7 +23,6 @@ public sealed class Cluster : IDisposable
 {
     private readonly PriorityQueue<(Action<ulong> Action, bool Barrier), (ulong Time, long Seq)> _events = new();
     private readonly List<SimFrame> _scratch = new();
-    private readonly Dictionary<ClusterNic, NicPort> _nicPorts = new();
     private long _seq;
     private bool _started;
     private bool _running;     // inside RunUntil
@@ -61,9 +60,7 @@ public sealed class Cluster : IDisposable
         if (_started) throw new InvalidOperationException("add every NIC before Start");
         Nics.Add(nic);
         nic.AfterRegisterAccess = CatchUp;
-        var port = new NicPort(nic);
-        _nicPorts[nic] = port;
-        Fabric.Attach(port);
+        Fabric.Attach(new NicPort(nic));
         return nic;
     }
 

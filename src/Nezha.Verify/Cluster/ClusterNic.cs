@@ -15,7 +15,7 @@ public interface IHostVm
 /// One NIC of the cluster: its own Verilator instance (w64 by default) and its own <see cref="NicDriver"/>.
 /// With <c>check</c> it is a <see cref="NicBench"/>: every frame and register access is also run on the
 /// golden model and compared. The NIC's local cycle is <c>cluster time + Offset</c>; register accesses run
-/// the NIC's clock, so a NIC can be ahead of the cluster (by one access and a chunk during a run, see
+/// the NIC's clock, so a NIC can be ahead of the cluster (by at most one access during a run, see
 /// <see cref="Cluster"/>), never behind it.
 /// </summary>
 public sealed class ClusterNic : IDisposable

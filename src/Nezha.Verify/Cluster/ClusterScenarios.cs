@@ -2,8 +2,9 @@ using Nezha.Driver.Registers;
 
 namespace Nezha.Verify.Cluster;
 
-/// <param name="BeNetRxLoad">the BE's net-port input over the measurement: frames' beats (DATA_W bits each) per
-/// cycle, 0..1 (1 = the port's bandwidth, DATA_W x clock).</param>
+/// <param name="BeNetRxLoad">the BE's net-port input over the measurement: beats (DATA_W bits each) it accepted per cycle,
+/// 0..1 (1 = the port's bandwidth, DATA_W x clock), estimated from its RX byte and packet counters (half a beat of
+/// padding per frame).</param>
 public sealed record CpsResult(int Fes, double Cps, long Connections, ulong Cycles, double BeSlowUtil,
                                IReadOnlyList<double> FeSlowUtil, double MeanConnectUs, long SynRetransmits, long Failed,
                                double BeNetRxLoad = 0);
@@ -74,11 +75,11 @@ public static partial class ClusterScenarios
         Run(nc, () => nc.Stats.Completed < total, guard, "measurement");
         ulong cycles = nc.C.Now - start;
         var after = nc.Nics.Select(NezhaCluster.SlowCycles).ToList();
-        var rx1 = NetRx(nc.Be);
         var utils = before.Zip(after, (b, a) => (double)(a.Slow - b.Slow) / Math.Max(1, a.Cycles - b.Cycles)).ToList();
         long done = nc.Stats.Completed - c0;
-        // beats of the frames received: a frame of L bytes is ceil(L / K) beats; from the byte and packet counts,
-        // L / K per frame plus on average half a beat of padding in its last beat
+        var rx1 = NetRx(nc.Be);
+        // beats the net port took in, estimated from the card's counters (what it accepted, not what was queued
+        // for it): a frame of L bytes is ceil(L / K) beats, counted as L / K plus half a beat per frame
         double k = nc.Be.Sim.DataWidth / 8.0;
         double beats = (rx1.Bytes - rx0.Bytes) / k + 0.5 * (rx1.Pkts - rx0.Pkts);
         double rxLoad = beats / Math.Max(1, after[0].Cycles - before[0].Cycles);

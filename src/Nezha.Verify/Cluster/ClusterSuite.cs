@@ -14,6 +14,8 @@ public sealed record SuiteSizes
     /// run out of connections before the NICs run out of cycles (at 0 FEs the CPS is the same with twice the
     /// window, docs/cluster.md).</summary>
     public int Window { get; init; } = 96;
+    /// <summary>Connections measured per CPS point of the w512 series (slower to simulate).</summary>
+    public int WideConnections { get; init; } = 1000;
     /// <summary>Handshakes in flight while filling the session table.</summary>
     public int FlowWindow { get; init; } = 64;
     /// <summary>Offered load for the utilisation measurement, as a fraction of the measured 0-FE CPS.</summary>
@@ -143,7 +145,7 @@ public static class ClusterSuite
             {
                 string step = $"CPS at w512, {k} FE{(k == 1 ? "" : "s")}";
                 r.CpsWide.Add(ClusterScenarios.Cps(o with { Width = Sim.SimConfig.W512 }, k, s.Window * Math.Max(1, k), s.Warmup,
-                                                   s.Connections / 2, offload, p => progress?.Invoke(step, p)));
+                                                   s.WideConnections, offload, p => progress?.Invoke(step, p)));
                 progress?.Invoke(step, 1);
             }
         if (Want("flows"))

@@ -39,7 +39,7 @@ internal static unsafe partial class NativeMethods
 {
     internal const string Lib = "nezha_sim";
     internal const string ModulesLib = "nezha_modules";
-    internal const int AbiVersion = 3;
+    internal const int AbiVersion = 4;
     internal const uint RespTimeout = 0xFFFFFFFF;
     internal const uint FlavourTrace = 1, FlavourCoverage = 2;
 

@@ -118,19 +118,15 @@ public sealed class NicBench : IDisposable
     /// </summary>
     private void CollectThroughCommit()
     {
-        var popped = new List<MonitorEvent>();
         while (Sim.TryPopMonitor(out var ev))
         {
             if (ev.IsConfigCommit)
             {
-                foreach (var e in _held) Retire(e);
-                _held.Clear();
-                foreach (var e in popped) Retire(e);
+                while (_held.Count > 0) Retire(_held.Dequeue());
                 return;
             }
-            popped.Add(ev);
+            _held.Enqueue(ev);
         }
-        foreach (var e in popped) _held.Enqueue(e);
     }
 
     private void Collect()

@@ -89,6 +89,18 @@ public class OffloadTests
 
     private List<FabricHop> HopsSince(int n) => _fab.Hops.Skip(n).ToList();
 
+    /// <summary>The inner frame of an egress context: vNIC 0's VM to <paramref name="dst"/> (the remote VM by default), TCP to port 80.</summary>
+    private byte[] InnerOut(ushort sport, byte flags, int payload, uint? dst = null) =>
+        Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800, Ipv4(Vm0.Ip, dst ?? Remote.Ip, IpProto.Tcp, Tcp(sport, 80, flags, Payload(payload))));
+
+    /// <summary>The inner frame of an ingress context: the remote VM's port 80 to vNIC 0's VM.</summary>
+    private byte[] InnerIn(ushort dport, byte flags, int payload) =>
+        Ethernet(Vm0.Mac, Remote.Mac, 0x0800, Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, dport, flags, Payload(payload))));
+
+    /// <summary>A context packet from FE <paramref name="fe"/> to the BE A, in VNI <paramref name="vni"/>.</summary>
+    private void FeToA(FabricNic fe, byte[] option, byte[] inner, uint vni = 100) =>
+        _a.B.Send(NicBench.Net, Ctx.Packet(fe.Vtep, Topology.Vtep, Topology.NicMac, vni, option, inner));
+
     // =========================================================================================== paths
 
     [Test]
@@ -191,10 +203,8 @@ public class OffloadTests
     {
         Build(fes: 1);
         var f1 = _fes[0];
-        byte[] innerOut = Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800,
-            Ipv4(Vm0.Ip, Remote.Ip, IpProto.Tcp, Tcp(40200, 80, TcpFlags.Syn, Payload(8))));
-        byte[] innerIn = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
-            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40200, TcpFlags.Syn | TcpFlags.Ack, Payload(8))));
+        byte[] innerOut = InnerOut(40200, TcpFlags.Syn, 8);
+        byte[] innerIn = InnerIn(40200, TcpFlags.Syn | TcpFlags.Ack, 8);
         uint a = Topology.Vtep, rogue = Ip("192.168.100.77");
         void ToF1(byte[] f) => f1.B.Send(NicBench.Net, f);
         void ToA(byte[] f) => _a.B.Send(NicBench.Net, f);
@@ -245,15 +255,14 @@ public class OffloadTests
         Build(fes: 1);
         var f1 = _fes[0];
         uint a = Topology.Vtep;
-        byte[] innerIn = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
-            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40300, TcpFlags.Syn | TcpFlags.Ack, Payload(8))));
+        byte[] innerIn = InnerIn(40300, TcpFlags.Syn | TcpFlags.Ack, 8);
         // an inner TCP header cut to 12 bytes (the IPv4 header says so: total length 32)
         byte[] cut = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
             Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40301, TcpFlags.Syn, Payload(0))[..12]));
         // VERDICT from the member with the right BE_ID and version, but in VNI 200 (vNIC 0 is VNI 100)
-        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 200, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), innerIn));
+        FeToA(f1, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), innerIn, vni: 200);
         // a VERDICT and a REQUEST that pass every context check but carry the cut TCP header
-        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), cut));
+        FeToA(f1, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), cut);
         f1.B.Send(NicBench.Net, Ctx.Packet(a, f1.Vtep, f1.Mac, 100, Ctx.Option(Ctx.Request, 0, 0, Version, a, Remote.Vtep), cut));
         _fab.Run();
 
@@ -272,20 +281,13 @@ public class OffloadTests
         Build(fes: 1);
         var f1 = _fes[0];
         uint a = Topology.Vtep;
-        byte[] rstOut = Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800,
-            Ipv4(Vm0.Ip, Remote.Ip, IpProto.Tcp, Tcp(40400, 80, TcpFlags.Rst, Payload(0))));
-        byte[] rstIn = Ethernet(Vm0.Mac, Remote.Mac, 0x0800,
-            Ipv4(Remote.Ip, Vm0.Ip, IpProto.Tcp, Tcp(80, 40401, TcpFlags.Rst, Payload(0))));
-        byte[] synOut = Ethernet(Topology.GatewayMac, Vm0.Mac, 0x0800,
-            Ipv4(Vm0.Ip, Ip("10.0.0.20"), IpProto.Tcp, Tcp(40402, 80, TcpFlags.Syn, Payload(0))));
         // egress and ingress verdicts for a RST (section 4: no insert), then a hairpin verdict (VTEP = A) whose
         // MAC is no vNIC of A
-        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
-            Ctx.Option(Ctx.Verdict, 1, 0, Version, a, Remote.Vtep, Remote.Mac, (int)ActionType.Encap), rstOut));
-        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
-            Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), rstIn));
-        _a.B.Send(NicBench.Net, Ctx.Packet(f1.Vtep, a, Topology.NicMac, 100,
-            Ctx.Option(Ctx.Verdict, 1, 0, Version, a, a, Mac("02:00:00:00:99:99"), (int)ActionType.Encap), synOut));
+        FeToA(f1, Ctx.Option(Ctx.Verdict, 1, 0, Version, a, Remote.Vtep, Remote.Mac, (int)ActionType.Encap),
+              InnerOut(40400, TcpFlags.Rst, 0));
+        FeToA(f1, Ctx.Option(Ctx.Verdict, 0, 0, Version, a, Remote.Vtep), InnerIn(40401, TcpFlags.Rst, 0));
+        FeToA(f1, Ctx.Option(Ctx.Verdict, 1, 0, Version, a, a, Mac("02:00:00:00:99:99"), (int)ActionType.Encap),
+              InnerOut(40402, TcpFlags.Syn, 0, dst: Ip("10.0.0.20")));
         _fab.Run();
 
         Assert.That(_a.Stat(StatIndex.NzVerdictsRx), Is.EqualTo(3));
