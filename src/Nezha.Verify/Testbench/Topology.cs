@@ -10,6 +10,12 @@ public sealed record LocalVm(int Vnic, uint Vni, ulong Mac, uint Ip, uint Gatewa
 /// <summary>A VM on another host, reached through VXLAN or (<paramref name="Tunnel"/>) Geneve.</summary>
 public sealed record RemoteVm(uint Vni, ulong Mac, uint Ip, uint Vtep, TunnelType Tunnel = TunnelType.Vxlan);
 
+/// <summary>An FE copy held by the card: vNIC slot <c>Copy.Vnic</c> with MODE = FE for vNIC <paramref name="BeVnic"/> of the BE at <paramref name="BeVtep"/>.</summary>
+public sealed record FeCopy(LocalVm Copy, int BeVnic, uint BeVtep, byte Version);
+
+/// <summary>A vNIC of the card offloaded to FE group <paramref name="Group"/> (MODE = BE, or DRAIN).</summary>
+public sealed record OffloadedVnic(LocalVm Vm, int Group, byte Version, bool Draining);
+
 /// <summary>
 /// The standard test topology, small enough for every configuration (4 vNICs, 2 ACL sets, 4 routes):
 /// VPC 100 (10.0.0.0/24, gateway 10.0.0.1) with local VMs on vNIC 0, 1, 2 and remote VMs 10.0.0.20/21
@@ -46,9 +52,72 @@ public sealed class Topology
         new(200, Mac("02:00:00:00:04:14"), Ip("10.0.0.20"), Ip("192.168.100.3")),
     };
 
+    /// <summary>ACL sets by index (rules in order); the standard ones above unless generated.</summary>
+    public AclRule[][] AclSets { get; init; } =
+    {
+        new[]
+        {
+            new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535),
+            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 22, 22),
+            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 80, 80),
+            new AclRule(true, AclDirection.Ingress, true, IpProto.Icmp, 0, 0, 0, 0, 0, 65535, 0, 65535),
+        },
+        new[]
+        {
+            new AclRule(true, AclDirection.Ingress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535),
+            new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535),
+        },
+    };
+
+    /// <summary>Route table entries by index.</summary>
+    public RouteEntry[] Routes { get; init; } =
+    {
+        new(true, 100, Ip("10.0.0.0"), 24, RouteType.Mapped, 0),
+        new(true, 100, 0, 0, RouteType.Vtep, InternetVtep),
+        new(true, 100, Ip("10.0.0.128"), 25, RouteType.Drop, 0),
+        new(true, 200, Ip("10.0.0.0"), 24, RouteType.Mapped, 0),
+    };
+
+    /// <summary>Each VPC's address block (VNI -> prefix): where ARP targets and unmapped peers are drawn from.</summary>
+    public IReadOnlyDictionary<uint, (uint Prefix, int Len)> Vpcs { get; init; } =
+        new Dictionary<uint, (uint, int)> { [100] = (Ip("10.0.0.0"), 24), [200] = (Ip("10.0.0.0"), 24) };
+
+    /// <summary>
+    /// Address ranges (inclusive) that VM-initiated flows to "other" destinations are drawn from: a range is
+    /// picked uniformly, then an address in it (internet, route-dropped, unmapped).
+    /// </summary>
+    public (uint Lo, uint Hi)[] Outside { get; init; } =
+    {
+        (Ip("8.8.8.8"), Ip("8.8.8.8")),
+        (Ip("10.0.0.200"), Ip("10.0.0.200")),
+        (Ip("10.0.0.30"), Ip("10.0.0.119")),
+    };
+
+    /// <summary>Nezha roles of this card (none in the standard topology): FE groups by index, FE copies, offloaded vNICs.</summary>
+    public uint[][] FeGroups { get; init; } = Array.Empty<uint[]>();
+    public FeCopy[] FeCopies { get; init; } = Array.Empty<FeCopy>();
+    public OffloadedVnic[] Offloaded { get; init; } = Array.Empty<OffloadedVnic>();
+    /// <summary>PROBE_INTERVAL / PROBE_TIMEOUT in ticks; null leaves the reset values.</summary>
+    public (int Interval, int Timeout)? ProbeTiming { get; init; }
+
     public int IdleTimeout { get; init; } = 1000;
     public int CloseTimeout { get; init; } = 100;
     public int TickCycles { get; init; } = 1000;
+
+    /// <summary>A random address of the VPC of <paramref name="vni"/> (any host of its block).</summary>
+    public uint RandomInVpc(uint vni, Random rnd)
+    {
+        var (prefix, len) = Vpcs.TryGetValue(vni, out var v) ? v : (Ip("10.0.0.0"), 24);
+        uint host = len >= 32 ? 0 : (uint)rnd.NextInt64(1L << (32 - len));
+        return prefix | host;
+    }
+
+    /// <summary>A random "other" destination (see <see cref="Outside"/>).</summary>
+    public uint RandomOutside(Random rnd)
+    {
+        var (lo, hi) = Outside[rnd.Next(Outside.Length)];
+        return lo + (uint)rnd.NextInt64((long)hi - lo + 1);
+    }
 
     /// <summary>The VMs and remote VMs of a configuration file (its traffic is generated from these).</summary>
     public static Topology FromConfig(Nezha.Driver.Config.NicConfig c) => new()
@@ -63,34 +132,33 @@ public sealed class Topology
                             .Select(m => new RemoteVm(m.Vni, m.Mac, m.Ip, m.Vtep, m.Tunnel)).ToArray(),
     };
 
+    /// <summary>Programs this topology: global registers, ACL sets, routes, mappings (local VMs at this card's VTEP), vNICs.</summary>
     public void Program(NicDriver d, NicInfo info)
     {
-        d.Configure(new NicGlobalConfig(NicMac, Vtep, NextHopMac, GatewayMac, info.MtuMax, IdleTimeout, CloseTimeout, TickCycles));
-        // ACL set 0: egress allow all; ingress tcp 22, tcp 80, icmp
-        var rules0 = new[]
+        d.Configure(new NicGlobalConfig(Nic, LocalVtep, NextHop, Gw, info.MtuMax, IdleTimeout, CloseTimeout, TickCycles));
+        for (int s = 0; s < AclSets.Length; s++)
         {
-            new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 22, 22),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 80, 80),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Icmp, 0, 0, 0, 0, 0, 65535, 0, 65535),
-        };
-        for (int i = 0; i < rules0.Length; i++) d.WriteAclRule(0, i, rules0[i]);
-        d.SetAclCount(0, rules0.Length);
-        d.WriteAclRule(1, 0, new AclRule(true, AclDirection.Ingress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535));
-        d.WriteAclRule(1, 1, new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535));
-        d.SetAclCount(1, 2);
-
-        d.WriteRoute(0, new RouteEntry(true, 100, Ip("10.0.0.0"), 24, RouteType.Mapped, 0));
-        d.WriteRoute(1, new RouteEntry(true, 100, 0, 0, RouteType.Vtep, InternetVtep));
-        d.WriteRoute(2, new RouteEntry(true, 100, Ip("10.0.0.128"), 25, RouteType.Drop, 0));
-        d.WriteRoute(3, new RouteEntry(true, 200, Ip("10.0.0.0"), 24, RouteType.Mapped, 0));
-
+            for (int i = 0; i < AclSets[s].Length; i++) d.WriteAclRule(s, i, AclSets[s][i]);
+            d.SetAclCount(s, AclSets[s].Length);
+        }
+        for (int i = 0; i < Routes.Length; i++) d.WriteRoute(i, Routes[i]);
         foreach (var vm in Vms)
-            d.AddMapping(new MappingEntry(true, vm.Vni, vm.Ip, Vtep, vm.Mac));
+            d.AddMapping(new MappingEntry(true, vm.Vni, vm.Ip, LocalVtep, vm.Mac));
         foreach (var r in Remotes)
             d.AddMapping(new MappingEntry(true, r.Vni, r.Ip, r.Vtep, r.Mac, r.Tunnel));
         foreach (var vm in Vms)
             d.WriteVnic(vm.Vnic, new VnicEntry(true, vm.Vni, vm.Mac, vm.Ip, vm.Gateway, vm.AclSet));
+        if (ProbeTiming is { } pt) d.SetProbeTiming(pt.Interval, pt.Timeout);
+        for (int g = 0; g < FeGroups.Length; g++)
+            d.WriteFeGroup(g, FeGroupEntry.Of(FeGroups[g]));
+        foreach (var c in FeCopies)
+        {
+            var vm = c.Copy;
+            d.WriteVnic(vm.Vnic, new VnicEntry(true, vm.Vni, vm.Mac, vm.Ip, vm.Gateway, vm.AclSet));
+            d.WriteOffload(vm.Vnic, new OffloadEntry(OffloadMode.Fe, 0, c.Version, c.BeVnic, c.BeVtep));
+        }
+        foreach (var o in Offloaded)
+            d.WriteOffload(o.Vm.Vnic, new OffloadEntry(o.Draining ? OffloadMode.Drain : OffloadMode.Be, o.Group, o.Version, 0, 0));
     }
 
     /// <summary>A TCP segment from a local VM, addressed at L2 to the gateway as a routed guest would.</summary>

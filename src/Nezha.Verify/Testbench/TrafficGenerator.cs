@@ -54,10 +54,11 @@ public sealed class TrafficGenerator
                 0 => vm.Gateway,
                 1 => _t.Vms[_rnd.Next(_t.Vms.Length)].Ip,
                 2 => _t.Remotes[_rnd.Next(_t.Remotes.Length)].Ip,
-                _ => 0x0A000000u | (uint)_rnd.Next(256),
+                _ => _t.RandomInVpc(vm.Vni, _rnd),
             };
             return new(1, _t.ArpRequest(vm, target), (uint)vm.Vnic, "arp");
         }
+        if (r < 0.10 && (_t.FeCopies.Length > 0 || _t.Offloaded.Length > 0)) return Context();
         Flow f = _flows.Count > 0 && _rnd.NextDouble() < 0.7 ? _flows[_rnd.Next(_flows.Count)] : NewFlow();
         bool fromVm = f.VmInitiated ? _rnd.NextDouble() < 0.6 : _rnd.NextDouble() < 0.4;
         return Build(f, fromVm);
@@ -88,7 +89,7 @@ public sealed class TrafficGenerator
         }
         else
         {
-            uint dst = _rnd.Next(3) switch { 0 => Ip("8.8.8.8"), 1 => Ip("10.0.0.200"), _ => 0x0A000000u | (uint)_rnd.Next(30, 120) };
+            uint dst = _t.RandomOutside(_rnd);
             f = new Flow(vm, dst, null, null, proto, vmPort, peerPort, true);
         }
         if (_flows.Count < 20000) _flows.Add(f); else _flows[_rnd.Next(_flows.Count)] = f;
@@ -147,6 +148,130 @@ public sealed class TrafficGenerator
             ? Geneve(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, Payload(4 * _rnd.Next(0, 5), 9))
             : Vxlan(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, (ushort)_rnd.Next(49152, 65535));
         return new(0, outer, 0, "from-remote");
+    }
+
+    // ------------------------------------------------------------------ Nezha context packets (net port)
+
+    /// <summary>
+    /// A context packet for the card's Nezha roles: a REQUEST to one of its FE copies, a VERDICT for one of its
+    /// offloaded vNICs, a PROBE or PROBE_REPLY, or a malformed option. Each identity field (sender, vNIC,
+    /// version, VNI, BE id, inner addresses) is wrong one time in six, so every acceptance check is exercised
+    /// on both sides; the flows reuse a small port pool so that verdicts hit sessions they inserted.
+    /// </summary>
+    private GeneratedFrame Context()
+    {
+        int k = _rnd.Next(12);
+        if (k < 5 && _t.FeCopies.Length > 0) return Request(_t.FeCopies[_rnd.Next(_t.FeCopies.Length)]);
+        if (k < 10 && _t.Offloaded.Length > 0) return VerdictFor(_t.Offloaded[_rnd.Next(_t.Offloaded.Length)]);
+        if (k == 10) return Probe();
+        return MalformedContext();
+    }
+
+    private bool Off() => _rnd.Next(6) == 0;
+    private uint AnyIp() => (uint)_rnd.NextInt64(1L << 32);
+    private ushort PoolPort() => (ushort)(40000 + _rnd.Next(24));
+
+    private byte[] InnerIp(uint src, uint dst)
+    {
+        byte proto = _rnd.Next(8) switch { < 5 => IpProto.Tcp, < 7 => IpProto.Udp, _ => IpProto.Icmp };
+        ushort a = PoolPort(), b = (ushort)(_rnd.Next(2) == 0 ? 80 : 22);
+        var pl = Payload(_rnd.Next(0, 200), _rnd.Next(256));
+        byte[] l4 = proto switch
+        {
+            IpProto.Tcp => Tcp(a, b, TcpFlagsFor(), pl),
+            IpProto.Udp => Udp(a, b, pl),
+            _ => IcmpEcho(_rnd.Next(2) == 0, a, (ushort)_rnd.Next(65536), pl),
+        };
+        return Ipv4(src, dst, proto, l4);
+    }
+
+    private RemoteVm PickRemote(uint vni)
+    {
+        var same = _t.Remotes.Where(r => r.Vni == vni).ToArray();
+        return same.Length > 0 && !Off() ? same[_rnd.Next(same.Length)] : _t.Remotes[_rnd.Next(_t.Remotes.Length)];
+    }
+
+    private GeneratedFrame ContextPacket(uint src, uint vni, byte[] option, byte[] inner, string kind) =>
+        new(0, ContextFrames.Packet(_t.Nic, _t.NextHop, src, _t.LocalVtep, vni, option, inner), 0, kind);
+
+    private GeneratedFrame Request(FeCopy c)
+    {
+        var vm = c.Copy;
+        uint src = Off() ? AnyIp() : c.BeVtep;
+        int vnic = Off() ? _rnd.Next(256) : c.BeVnic;
+        int version = Off() ? _rnd.Next(256) : c.Version;
+        uint vni = Off() ? (uint)_rnd.Next(1 << 24) : vm.Vni;
+        uint beId = Off() ? AnyIp() : c.BeVtep;
+        if (_rnd.Next(2) == 0)
+        {
+            // egress: the copy's VM to a peer (spoofed source one time in six)
+            uint dst = _rnd.Next(3) switch { 0 => PickRemote(vm.Vni).Ip, 1 => _t.RandomOutside(_rnd), _ => _t.RandomInVpc(vm.Vni, _rnd) };
+            var inner = Ethernet(_t.Gw, Off() ? (ulong)_rnd.NextInt64(1L << 47) : vm.Mac, 0x0800,
+                                 InnerIp(Off() ? AnyIp() : vm.Ip, dst));
+            return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Request, 1 | (_rnd.Next(4) == 0 ? 2 : 0), vnic, version, beId),
+                                 inner, "ctx-request");
+        }
+        var rem = PickRemote(vm.Vni);
+        int tun = _rnd.Next(2);
+        var inIn = Ethernet(vm.Mac, rem.Mac, 0x0800, InnerIp(rem.Ip, vm.Ip));
+        return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Request, tun << 1, vnic, version, beId, rem.Vtep),
+                             inIn, "ctx-request");
+    }
+
+    private GeneratedFrame VerdictFor(OffloadedVnic o)
+    {
+        var vm = o.Vm;
+        var members = _t.FeGroups[o.Group];
+        uint src = members.Length > 0 && !Off() ? members[_rnd.Next(members.Length)] : AnyIp();
+        int vnic = Off() ? _rnd.Next(256) : vm.Vnic;
+        int version = Off() ? _rnd.Next(256) : o.Version;
+        uint vni = Off() ? (uint)_rnd.Next(1 << 24) : vm.Vni;
+        uint beId = Off() ? AnyIp() : _t.LocalVtep;
+        if (_rnd.Next(2) == 0)
+        {
+            // egress verdict: ENCAP to a remote VM, or a hairpin to one of the card's VMs (VTEP = this card)
+            uint dstIp, vtep;
+            ulong mac;
+            if (_rnd.Next(5) == 0)
+            {
+                var peer = _t.Vms[_rnd.Next(_t.Vms.Length)];
+                (dstIp, vtep, mac) = (peer.Ip, _t.LocalVtep, Off() ? (ulong)_rnd.NextInt64(1L << 47) : peer.Mac);
+            }
+            else
+            {
+                var rem = PickRemote(vm.Vni);
+                (dstIp, vtep, mac) = (rem.Ip, rem.Vtep, rem.Mac);
+            }
+            int act = _rnd.Next(8) == 0 ? _rnd.Next(256) : 2 + _rnd.Next(2);
+            var inner = Ethernet(_t.Gw, vm.Mac, 0x0800, InnerIp(vm.Ip, dstIp));
+            return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Verdict, 1, vnic, version, beId, vtep, mac, act),
+                                 inner, "ctx-verdict");
+        }
+        var r = PickRemote(vm.Vni);
+        var inIn = Ethernet(vm.Mac, r.Mac, 0x0800, InnerIp(r.Ip, vm.Ip));
+        return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Verdict, _rnd.Next(2) << 1, vnic, version, beId, r.Vtep),
+                             inIn, "ctx-verdict");
+    }
+
+    private GeneratedFrame Probe()
+    {
+        var members = _t.FeGroups.SelectMany(g => g).ToArray();
+        bool reply = members.Length > 0 && _rnd.Next(2) == 0;
+        uint src = reply && !Off() ? members[_rnd.Next(members.Length)] : AnyIp();
+        var opt = ContextFrames.Option(reply ? ContextFrames.ProbeReply : ContextFrames.Probe, 0, 0, 0,
+                                       reply ? _t.LocalVtep : src, (uint)_rnd.Next(65536));
+        return ContextPacket(src, 0, opt, Ethernet(0, 0, 0x0800, ReadOnlySpan<byte>.Empty), reply ? "ctx-probe-reply" : "ctx-probe");
+    }
+
+    private GeneratedFrame MalformedContext()
+    {
+        int kind = _rnd.Next(3) switch { 0 => 0, 1 => _rnd.Next(5, 256), _ => 1 + _rnd.Next(4) };
+        byte len = kind is >= 1 and <= 4 ? (byte)(_rnd.Next(2) == 0 ? _rnd.Next(0, 5) : _rnd.Next(6, 32)) : (byte)5;
+        var vm = _t.Vms[_rnd.Next(_t.Vms.Length)];
+        var opt = ContextFrames.Option(kind, _rnd.Next(256), _rnd.Next(256), _rnd.Next(256), AnyIp(), AnyIp(),
+                                       (ulong)_rnd.NextInt64(1L << 48), _rnd.Next(256), len);
+        var inner = Ethernet(vm.Mac, _t.Remotes[0].Mac, 0x0800, InnerIp(_t.Remotes[0].Ip, vm.Ip));
+        return ContextPacket(AnyIp(), vm.Vni, opt, inner, "ctx-malformed");
     }
 
     private GeneratedFrame Damage(GeneratedFrame g)

@@ -134,29 +134,16 @@ public sealed class OffloadFabric : IDisposable
 /// <summary>Context packets built byte by byte for the tests (independent of the model's builder).</summary>
 public static class Ctx
 {
-    public const int Request = 1, Verdict = 2, Probe = 3, ProbeReply = 4;
+    public const int Request = ContextFrames.Request, Verdict = ContextFrames.Verdict,
+                     Probe = ContextFrames.Probe, ProbeReply = ContextFrames.ProbeReply;
 
     public static byte[] Option(int kind, int flags, int vnic, int version, uint beId, uint vtep = 0, ulong mac = 0, int act = 0,
-                               byte lengthByte = 5)
-    {
-        var o = new byte[24];
-        BinaryPrimitives.WriteUInt16BigEndian(o, 0xFF4E);
-        o[2] = 0x01;
-        o[3] = lengthByte;
-        o[4] = (byte)kind;
-        o[5] = (byte)flags;
-        o[6] = (byte)vnic;
-        o[7] = (byte)version;
-        BinaryPrimitives.WriteUInt32BigEndian(o.AsSpan(8), beId);
-        BinaryPrimitives.WriteUInt32BigEndian(o.AsSpan(12), vtep);
-        WriteMac(o.AsSpan(16), mac);
-        o[22] = (byte)act;
-        return o;
-    }
+                               byte lengthByte = 5) =>
+        ContextFrames.Option(kind, flags, vnic, version, beId, vtep, mac, act, lengthByte);
 
     /// <summary>A context packet from <paramref name="src"/> to <paramref name="dst"/> carrying <paramref name="inner"/>.</summary>
     public static byte[] Packet(uint src, uint dst, ulong dstMac, uint vni, byte[] option, byte[] inner) =>
-        Geneve(dstMac, NextHopMacOf(src), src, dst, vni, inner, option);
+        ContextFrames.Packet(dstMac, NextHopMacOf(src), src, dst, vni, option, inner);
 
     private static ulong NextHopMacOf(uint src) => 0x0200_0000_0000UL | src;
 
