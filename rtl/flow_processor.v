@@ -43,7 +43,8 @@
 //     stages are empty (no descriptor is accepted while one waits), one cycle (S_ROUND): lv_round starts
 //     the expiry and probe_gen; a monitor record with mon_probe = 1 and mon_tick = round_tick.
 //   * register commit slots (cfg_req from nezha_csr): taken like a probe round, before it, and only while
-//     probe_gen is idle (it samples the groups probe by probe) (S_CFG, one cycle, cfg_ack): the write takes
+//     probe_gen is idle (it samples the groups probe by probe; pg_ready is still high in the cycle after
+//     S_ROUND, when lv_round starts it, so that cycle is excluded too) (S_CFG, one cycle, cfg_ack): the write takes
 //     effect between two frames and outside a probe round; a monitor record with mon_cfg = 1.
 //   * liveness refresh (lv_refresh, lv_addr, lv_tick) with the events of an accepted VERDICT or a
 //     PROBE_REPLY: registered in the cycle after retirement, so the table has it before the next frame's
@@ -1232,8 +1233,8 @@ module flow_processor #(
                     // due probe round (none is accepted while rd_go)
                     if (!force_sweep && rb_pend && !f_valid)
                         state <= S_RB_ISSUE;
-                    else if (!force_sweep && cfg_req && !f_valid && pg_ready)
-                        state <= S_CFG;
+                    else if (!force_sweep && cfg_req && !f_valid && pg_ready && !lv_round)
+                        state <= S_CFG;     // not in the cycle probe_gen is being started (it is still ready)
                     else if (!force_sweep && rd_go && !f_valid)
                         state <= S_ROUND;
                     // hand-off from the front stage: below

@@ -192,7 +192,7 @@ public sealed class TrafficGenerator
     }
 
     private GeneratedFrame ContextPacket(uint src, uint vni, byte[] option, byte[] inner, string kind) =>
-        new(0, ContextFrames.Packet(_t.Nic, _t.NextHop, src, _t.LocalVtep, vni, option, inner), 0, kind);
+        new(0, ContextPackets.Packet(_t.Nic, _t.NextHop, src, _t.LocalVtep, vni, option, inner), 0, kind);
 
     private GeneratedFrame Request(FeCopy c)
     {
@@ -208,13 +208,13 @@ public sealed class TrafficGenerator
             uint dst = _rnd.Next(3) switch { 0 => PickRemote(vm.Vni).Ip, 1 => _t.RandomOutside(_rnd), _ => _t.RandomInVpc(vm.Vni, _rnd) };
             var inner = Ethernet(_t.Gw, Off() ? (ulong)_rnd.NextInt64(1L << 47) : vm.Mac, 0x0800,
                                  InnerIp(Off() ? AnyIp() : vm.Ip, dst));
-            return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Request, 1 | (_rnd.Next(4) == 0 ? 2 : 0), vnic, version, beId),
+            return ContextPacket(src, vni, ContextPackets.Option(ContextPackets.Request, 1 | (_rnd.Next(4) == 0 ? 2 : 0), vnic, version, beId),
                                  inner, "ctx-request");
         }
         var rem = PickRemote(vm.Vni);
         int tun = _rnd.Next(2);
         var inIn = Ethernet(vm.Mac, rem.Mac, 0x0800, InnerIp(rem.Ip, vm.Ip));
-        return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Request, tun << 1, vnic, version, beId, rem.Vtep),
+        return ContextPacket(src, vni, ContextPackets.Option(ContextPackets.Request, tun << 1, vnic, version, beId, rem.Vtep),
                              inIn, "ctx-request");
     }
 
@@ -244,12 +244,12 @@ public sealed class TrafficGenerator
             }
             int act = _rnd.Next(8) == 0 ? _rnd.Next(256) : 2 + _rnd.Next(2);
             var inner = Ethernet(_t.Gw, vm.Mac, 0x0800, InnerIp(vm.Ip, dstIp));
-            return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Verdict, 1, vnic, version, beId, vtep, mac, act),
+            return ContextPacket(src, vni, ContextPackets.Option(ContextPackets.Verdict, 1, vnic, version, beId, vtep, mac, act),
                                  inner, "ctx-verdict");
         }
         var r = PickRemote(vm.Vni);
         var inIn = Ethernet(vm.Mac, r.Mac, 0x0800, InnerIp(r.Ip, vm.Ip));
-        return ContextPacket(src, vni, ContextFrames.Option(ContextFrames.Verdict, _rnd.Next(2) << 1, vnic, version, beId, r.Vtep),
+        return ContextPacket(src, vni, ContextPackets.Option(ContextPackets.Verdict, _rnd.Next(2) << 1, vnic, version, beId, r.Vtep),
                              inIn, "ctx-verdict");
     }
 
@@ -258,7 +258,7 @@ public sealed class TrafficGenerator
         var members = _t.FeGroups.SelectMany(g => g).ToArray();
         bool reply = members.Length > 0 && _rnd.Next(2) == 0;
         uint src = reply && !Off() ? members[_rnd.Next(members.Length)] : AnyIp();
-        var opt = ContextFrames.Option(reply ? ContextFrames.ProbeReply : ContextFrames.Probe, 0, 0, 0,
+        var opt = ContextPackets.Option(reply ? ContextPackets.ProbeReply : ContextPackets.Probe, 0, 0, 0,
                                        reply ? _t.LocalVtep : src, (uint)_rnd.Next(65536));
         return ContextPacket(src, 0, opt, Ethernet(0, 0, 0x0800, ReadOnlySpan<byte>.Empty), reply ? "ctx-probe-reply" : "ctx-probe");
     }
@@ -268,7 +268,7 @@ public sealed class TrafficGenerator
         int kind = _rnd.Next(3) switch { 0 => 0, 1 => _rnd.Next(5, 256), _ => 1 + _rnd.Next(4) };
         byte len = kind is >= 1 and <= 4 ? (byte)(_rnd.Next(2) == 0 ? _rnd.Next(0, 5) : _rnd.Next(6, 32)) : (byte)5;
         var vm = _t.Vms[_rnd.Next(_t.Vms.Length)];
-        var opt = ContextFrames.Option(kind, _rnd.Next(256), _rnd.Next(256), _rnd.Next(256), AnyIp(), AnyIp(),
+        var opt = ContextPackets.Option(kind, _rnd.Next(256), _rnd.Next(256), _rnd.Next(256), AnyIp(), AnyIp(),
                                        (ulong)_rnd.NextInt64(1L << 48), _rnd.Next(256), len);
         var inner = Ethernet(vm.Mac, _t.Remotes[0].Mac, 0x0800, InnerIp(_t.Remotes[0].Ip, vm.Ip));
         return ContextPacket(AnyIp(), vm.Vni, opt, inner, "ctx-malformed");

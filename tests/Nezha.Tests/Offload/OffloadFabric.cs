@@ -134,16 +134,16 @@ public sealed class OffloadFabric : IDisposable
 /// <summary>Context packets built byte by byte for the tests (independent of the model's builder).</summary>
 public static class Ctx
 {
-    public const int Request = ContextFrames.Request, Verdict = ContextFrames.Verdict,
-                     Probe = ContextFrames.Probe, ProbeReply = ContextFrames.ProbeReply;
+    public const int Request = ContextPackets.Request, Verdict = ContextPackets.Verdict,
+                     Probe = ContextPackets.Probe, ProbeReply = ContextPackets.ProbeReply;
 
     public static byte[] Option(int kind, int flags, int vnic, int version, uint beId, uint vtep = 0, ulong mac = 0, int act = 0,
                                byte lengthByte = 5) =>
-        ContextFrames.Option(kind, flags, vnic, version, beId, vtep, mac, act, lengthByte);
+        ContextPackets.Option(kind, flags, vnic, version, beId, vtep, mac, act, lengthByte);
 
     /// <summary>A context packet from <paramref name="src"/> to <paramref name="dst"/> carrying <paramref name="inner"/>.</summary>
     public static byte[] Packet(uint src, uint dst, ulong dstMac, uint vni, byte[] option, byte[] inner) =>
-        ContextFrames.Packet(dstMac, NextHopMacOf(src), src, dst, vni, option, inner);
+        ContextPackets.Packet(dstMac, NextHopMacOf(src), src, dst, vni, option, inner);
 
     private static ulong NextHopMacOf(uint src) => 0x0200_0000_0000UL | src;
 

@@ -108,6 +108,43 @@ public class OffloadRegisterTests
         _b.AssertClean();
     }
 
+    /// <summary>
+    /// A group write commits between frames and outside a probe round (probe_gen samples the groups probe by
+    /// probe). With a round every tick (internal tick) the write's CMD is issued at every cycle offset of the
+    /// round period in turn, toggling group 0 between no member and two, so the commit also lands in the cycle
+    /// right after a round was taken, when probe_gen has been started but still shows ready. Every round's
+    /// probes must be those of the membership the model has at that round (found by the constrained-random
+    /// cluster run: a commit in that cycle let the round probe members added after it).
+    /// </summary>
+    [Test]
+    public void AGroupWriteAtEveryCycleOfTheProbePeriodMatchesTheModel()
+    {
+        uint t = NezhaRegs.FE_GROUP_BASE;
+        int probeBeats = (88 * 8 + _b.Params.DataW - 1) / _b.Params.DataW;
+        int period = 4 * probeBeats + 40;                   // two probes and room to spare
+        Assert.That(W(NezhaRegs.FE_GROUP_PROBE_TIMEOUT, 0xFFFF), Is.EqualTo(Ok));
+        Assert.That(W(NezhaRegs.FE_GROUP_PROBE_INTERVAL, 1), Is.EqualTo(Ok));
+        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, (uint)period), Is.EqualTo(Ok));
+        ulong start = _b.Sim.Cycle;
+        for (int d = 0; d < period; d++)
+        {
+            uint count = (uint)(d & 1) * 2;
+            Assert.That(W(t + NezhaRegs.TBL_DATA, count), Is.EqualTo(Ok));
+            Assert.That(W(t + NezhaRegs.TBL_DATA + 4, 0x0A000001 + (uint)d), Is.EqualTo(Ok));
+            Assert.That(W(t + NezhaRegs.TBL_DATA + 8, 0x0B000001 + (uint)d), Is.EqualTo(Ok));
+            Assert.That(W(t + NezhaRegs.TBL_INDEX, 0), Is.EqualTo(Ok));
+            // the CMD is issued at phase d of the round period (the phase of the commit follows it)
+            _b.Pump((uint)(((ulong)d + 2 * (ulong)period - (_b.Sim.Cycle - start) % (ulong)period) % (ulong)period));
+            Assert.That(W(t + NezhaRegs.TBL_CMD, 1), Is.EqualTo(Ok));
+        }
+        Assert.That(W(NezhaRegs.CONFIG_TICK_CYCLES, 0), Is.EqualTo(Ok));
+        _b.Drain();
+        Assert.That(_b.ProbeRounds.Count, Is.GreaterThan(period / 2), "rounds were taken throughout");
+        Assert.That(_b.Driver.ReadStat(StatIndex.ProbesTx), Is.GreaterThan(0UL));
+        _b.CompareCounters();
+        _b.AssertClean();
+    }
+
     [Test]
     public void NewCountersExistAndStartAtZero()
     {

@@ -7,7 +7,7 @@ namespace Nezha.Verify.Testbench;
 /// Nezha context packets built byte by byte from docs/nezha-offload.md section 3, for stimulus: independent
 /// of the golden model's builder, so that a misreading of the format in either shows as a mismatch.
 /// </summary>
-public static class ContextFrames
+public static class ContextPackets
 {
     public const int Request = 1, Verdict = 2, Probe = 3, ProbeReply = 4;
 
