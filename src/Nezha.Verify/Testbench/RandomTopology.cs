@@ -11,7 +11,8 @@ namespace Nezha.Verify.Testbench;
 /// behind 2-4 remote VTEPs, VXLAN or Geneve; per VPC a MAPPED route for its block, a default VTEP route,
 /// and sometimes a DROP sub-block and a LOCAL /32 to one of the card's vNICs; every ACL set filled with
 /// random rules (direction, protocol, prefixes, port ranges), usually closed by allow-all rules so that
-/// enough traffic passes; random idle and close timeouts on the external tick. Deterministic for a seed.
+/// enough traffic passes; random idle and close timeouts on the external tick, and half the time an MTU below
+/// the card's largest. Deterministic for a seed.
 /// </summary>
 public static class RandomTopology
 {
@@ -190,6 +191,7 @@ public static class RandomTopology
             // external tick: time moves only with tick_in pulses between frames, so that no probe round (and
             // no aging) can fall inside a counter comparison (docs/verification.md)
             TickCycles = 0,
+            Mtu = rnd.Next(2) == 0 ? null : rnd.Next(576, info.MtuMax + 1),
             IdleTimeout = rnd.Next(20, 1001),
             CloseTimeout = rnd.Next(1, 101),
             Nic = nic,

@@ -100,6 +100,9 @@ public sealed class Topology
     /// <summary>PROBE_INTERVAL / PROBE_TIMEOUT in ticks; null leaves the reset values.</summary>
     public (int Interval, int Timeout)? ProbeTiming { get; init; }
 
+    /// <summary>The MTU register; null: the card's largest (MtuMax).</summary>
+    public int? Mtu { get; init; }
+
     public int IdleTimeout { get; init; } = 1000;
     public int CloseTimeout { get; init; } = 100;
     public int TickCycles { get; init; } = 1000;
@@ -135,7 +138,7 @@ public sealed class Topology
     /// <summary>Programs this topology: global registers, ACL sets, routes, mappings (local VMs at this card's VTEP), vNICs.</summary>
     public void Program(NicDriver d, NicInfo info)
     {
-        d.Configure(new NicGlobalConfig(Nic, LocalVtep, NextHop, Gw, info.MtuMax, IdleTimeout, CloseTimeout, TickCycles));
+        d.Configure(new NicGlobalConfig(Nic, LocalVtep, NextHop, Gw, Mtu ?? info.MtuMax, IdleTimeout, CloseTimeout, TickCycles));
         for (int s = 0; s < AclSets.Length; s++)
         {
             for (int i = 0; i < AclSets[s].Length; i++) d.WriteAclRule(s, i, AclSets[s][i]);

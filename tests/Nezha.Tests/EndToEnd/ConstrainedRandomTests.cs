@@ -110,7 +110,7 @@ public class RandomTopologyTests : BenchFixture
                                   $"{T.Routes.Length} routes, ACL rules {string.Join("/", T.AclSets.Select(a => a.Length))}; " +
                                   $"FE groups {string.Join("/", T.FeGroups.Select(g => g.Length))}, offloaded vNICs " +
                                   $"{string.Join(",", T.Offloaded.Select(o => o.Draining ? $"{o.Vm.Vnic}(drain)" : $"{o.Vm.Vnic}"))}, " +
-                                  $"FE copies {string.Join(",", T.FeCopies.Select(c => c.Copy.Vnic))}, probe {T.ProbeTiming}");
+                                  $"FE copies {string.Join(",", T.FeCopies.Select(c => c.Copy.Vnic))}, probe {T.ProbeTiming}, MTU {T.Mtu?.ToString() ?? "max"}");
         var verdicts = ConstrainedRandomTests.RunRandomTraffic(B, T, Info, _seed, frames, tickEvery: 50);
         TestContext.Out.WriteLine("nezha: " + string.Join(", ", new[]
         {
