@@ -224,13 +224,25 @@ public sealed class NicBench : IDisposable
         Error("the tick kept moving while settling aging");
     }
 
-    /// <summary>Reads every STATS and per-vNIC counter through the mirror (each read is compared).</summary>
+    /// <summary>
+    /// Reads every STATS and per-vNIC counter through the mirror (each read is compared). With the internal
+    /// tick running, the tick is held (TICK_CYCLES = 0) for the reads and restored after: otherwise a probe
+    /// round could start during a read, and the RTL counts a round's probes one by one as they leave while the
+    /// model counts them all at the round's monitor record, so PROBES_TX would be read between the two.
+    /// </summary>
     public void CompareCounters()
     {
         Drain();
+        Sim.RegRead(NezhaRegs.CONFIG_TICK_CYCLES, out uint tickCycles);
+        if (tickCycles != 0)
+        {
+            Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0);
+            Drain();            // a round started meanwhile is sent and replayed on the model
+        }
         Driver.ReadAllStats();
         for (int v = 0; v < Params.NVnic; v++)
             Driver.ReadVnicCounters(v);
+        if (tickCycles != 0) Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, tickCycles);
     }
 
     public ulong Stat(StatIndex i) => Model.Stat(i);
