@@ -233,7 +233,7 @@ public sealed class NicBench : IDisposable
     public void CompareCounters()
     {
         Drain();
-        Sim.RegRead(NezhaRegs.CONFIG_TICK_CYCLES, out uint tickCycles);
+        Model.RegRead(NezhaRegs.CONFIG_TICK_CYCLES, out uint tickCycles);   // the same value, without clocking the RTL
         if (tickCycles != 0)
         {
             Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 0);

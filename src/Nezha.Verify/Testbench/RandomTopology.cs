@@ -73,7 +73,7 @@ public static class RandomTopology
             else
             {
                 int len = rnd.Next(16, 29);
-                block = (UnicastIp() & PrefixMask(len), len);
+                block = (UnicastIp() & NetFormat.PrefixMask(len), len);
             }
             vpcs[vni] = block;
             vnis.Add(vni);
@@ -119,15 +119,15 @@ public static class RandomTopology
             routes.Add(new RouteEntry(true, vni, prefix, len, RouteType.Mapped, 0));
             routes.Add(new RouteEntry(true, vni, 0, 0, RouteType.Vtep, internet,
                                       rnd.Next(2) == 0 ? TunnelType.Geneve : TunnelType.Vxlan));
-            outside.Add((prefix, prefix | ~PrefixMask(len)));                 // in the block, mostly unmapped
+            outside.Add((prefix, prefix | ~NetFormat.PrefixMask(len)));                 // in the block, mostly unmapped
             uint far = UnicastIp();
             outside.Add((far, far));                                          // the internet
             if (rnd.Next(3) > 0 && len < 32)
             {
                 int dlen = Math.Min(32, len + rnd.Next(1, 5));
-                uint dp = (prefix | (uint)rnd.NextInt64(1L << (32 - len))) & PrefixMask(dlen);
+                uint dp = (prefix | (uint)rnd.NextInt64(1L << (32 - len))) & NetFormat.PrefixMask(dlen);
                 routes.Add(new RouteEntry(true, vni, dp, dlen, RouteType.Drop, 0));
-                outside.Add((dp, dp | ~PrefixMask(dlen)));
+                outside.Add((dp, dp | ~NetFormat.PrefixMask(dlen)));
             }
             var sameVpc = vms.Where(v => v.Vni == vni).ToArray();
             if (rnd.Next(2) == 0 && sameVpc.Length > 0)
@@ -207,8 +207,6 @@ public static class RandomTopology
         };
     }
 
-    private static uint PrefixMask(int len) => len == 0 ? 0 : 0xFFFF_FFFFu << (32 - len);
-
     private static AclRule RandomRule(Random rnd, uint[] addresses)
     {
         var dir = rnd.Next(2) == 0 ? AclDirection.Ingress : AclDirection.Egress;
@@ -226,7 +224,7 @@ public static class RandomTopology
             if (rnd.Next(2) == 0) return (0, 0);
             int len = rnd.Next(1, 33);
             uint a = rnd.Next(3) > 0 ? addresses[rnd.Next(addresses.Length)] : (uint)rnd.NextInt64(1L << 32);
-            return (a & PrefixMask(len), len);
+            return (a & NetFormat.PrefixMask(len), len);
         }
         (ushort, ushort) Ports()
         {

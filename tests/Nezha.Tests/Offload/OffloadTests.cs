@@ -56,18 +56,11 @@ public class OffloadTests
         var d = f.D;
         var info = d.Discover();
         d.Configure(new NicGlobalConfig(f.Mac, f.Vtep, Topology.NextHopMac, Topology.GatewayMac, info.MtuMax, 1000, 100, 0));
-        var rules0 = new[]
-        {
-            new AclRule(true, AclDirection.Egress, true, 0, 0, 0, 0, 0, 0, 65535, 0, 65535),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 22, 22),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Tcp, 0, 0, 0, 0, 0, 65535, 80, 80),
-            new AclRule(true, AclDirection.Ingress, true, IpProto.Icmp, 0, 0, 0, 0, 0, 65535, 0, 65535),
-        };
-        for (int i = 0; i < rules0.Length; i++) d.WriteAclRule(0, i, rules0[i]);
-        d.SetAclCount(0, rules0.Length);
-        d.WriteRoute(0, new RouteEntry(true, 100, Ip("10.0.0.0"), 24, RouteType.Mapped, 0));
-        d.WriteRoute(1, new RouteEntry(true, 100, 0, 0, RouteType.Vtep, Topology.InternetVtep));
-        d.WriteRoute(2, new RouteEntry(true, 100, Ip("10.0.0.128"), 25, RouteType.Drop, 0));
+        // ACL set 0 and the VPC 100 routes of the standard topology, at the same indexes
+        for (int i = 0; i < _t.AclSets[0].Length; i++) d.WriteAclRule(0, i, _t.AclSets[0][i]);
+        d.SetAclCount(0, _t.AclSets[0].Length);
+        for (int i = 0; i < _t.Routes.Length; i++)
+            if (_t.Routes[i].Vni == 100) d.WriteRoute(i, _t.Routes[i]);
         foreach (var vm in _t.Vms.Where(v => v.Vni == 100))
             d.AddMapping(new MappingEntry(true, vm.Vni, vm.Ip, Topology.Vtep, vm.Mac));
         foreach (var r in _t.Remotes.Where(r => r.Vni == 100))
