@@ -114,7 +114,7 @@ module flow_processor #(
     parameter N_GROUPS  = 4,
     // derived: do not override
     parameter N_VNIC    = 1 << VNIC_W,
-    parameter LOC_W     = 1 + SESS_LOG2 + $clog2(SESS_WAYS),
+    parameter LOC_W     = 2 + SESS_LOG2 + $clog2(SESS_WAYS),   // session slot {half, bank, bucket, way}
     parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES),
     parameter GRP_W     = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS)
 ) (
@@ -248,6 +248,7 @@ module flow_processor #(
     input  wire [LOC_W-1:0]         sess_rb_loc,
     output wire                     sess_rb_done,
     output wire [400:0]             sess_rb_entry,    // NZ_ENTRY_W bits
+    output wire                     sess_rb_compact,
     // monitor
     output reg                      mon_valid,
     output reg                      mon_port,
@@ -747,6 +748,7 @@ module flow_processor #(
     wire [LOC_W-1:0]      lk_loc;
     wire [NZ_ENTRY_W-1:0] lk_entry;
     wire [31:0]           lk_hash;
+    wire                  lk_compact;
     wire                  ins_done, ins_ok;
     wire                  rb_done;
     wire [NZ_ENTRY_W-1:0] rb_entry;
@@ -795,19 +797,23 @@ module flow_processor #(
         .lk_loc         (lk_loc),
         .lk_entry       (lk_entry),
         .lk_hash        (lk_hash),
+        .lk_compact     (lk_compact),
         .up_valid       (hit_wr && !rstf_r),
         .up_loc         (lk_loc),
         .up_entry       (hit_upd),
+        .up_compact     (lk_compact),
         .del_valid      (hit_wr && rstf_r),
         .del_loc        (lk_loc),
         .ins_valid      (ins_valid),
         .ins_entry      (ins_entry),
+        .ins_compact    (1'b0),
         .ins_done       (ins_done),
         .ins_ok         (ins_ok),
         .rb_valid       (rb_valid),
         .rb_loc         (rb_loc_r),
         .rb_done        (rb_done),
         .rb_entry       (rb_entry),
+        .rb_compact     (sess_rb_compact),
         .sweep_allow    (sweep_allow),
         .ev_insert      (sess_ev_insert),
         .ev_insert_fail (sess_ev_insert_fail),

@@ -95,7 +95,7 @@ module nezha_core #(
     localparam integer USER_W  = VNIC_W + 8;
     localparam integer N_VNIC  = 1 << VNIC_W;
     localparam integer WAY_W   = (SESS_WAYS <= 1) ? 0 : $clog2(SESS_WAYS);
-    localparam integer LOC_W   = 1 + SESS_LOG2 + WAY_W;
+    localparam integer LOC_W   = 2 + SESS_LOG2 + WAY_W;     // session slot {half, bank, bucket, way}
     localparam integer ACL_N   = ACL_SETS * ACL_RULES;
     localparam integer ACL_AW  = (ACL_N <= 2) ? 1 : $clog2(ACL_N);
     localparam integer RULE_W  = 151;     // NZ_RULE_W
@@ -140,6 +140,7 @@ module nezha_core #(
     wire                   sess_rb_req, sess_rb_done;
     wire [LOC_W-1:0]       sess_rb_loc;
     wire [ENTRY_W-1:0]     sess_rb_entry;
+    wire                   sess_rb_compact;
     // offload
     wire [N_VNIC*2-1:0]    ol_mode;
     wire [N_VNIC*GRP_W-1:0] ol_group;
@@ -258,7 +259,7 @@ module nezha_core #(
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
-        .sess_rb_entry(sess_rb_entry),
+        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
         .mon_valid(mon_valid), .mon_port(mon_port), .mon_tick(mon_tick),
         .mon_slow_cycles(mon_slow_cycles), .mon_probe(mon_probe), .mon_cfg(mon_cfg),
         .cfg_req(cfg_req), .cfg_ack(cfg_ack),
@@ -421,7 +422,7 @@ module nezha_core #(
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
-        .sess_rb_entry(sess_rb_entry),
+        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
         .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
         .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
         .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),

@@ -84,7 +84,7 @@ module nezha_csr #(
     ev_rx_vnic_valid, ev_rx_vnic, ev_tx_vnic_valid, ev_tx_vnic, ev_tx_len,
     ev_newflow, ev_newflow_vnic, ev_slow_cycles, ev_sess_hit, ev_sess_miss, ev_sess_closed,
     sess_ev_insert, sess_ev_insert_fail, sess_ev_aged, sess_ev_kicks, sess_occupancy,
-    sess_rb_req, sess_rb_loc, sess_rb_done, sess_rb_entry,
+    sess_rb_req, sess_rb_loc, sess_rb_done, sess_rb_entry, sess_rb_compact,
     ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback, ev_probe_reply_tx, ev_probe_reply_rx,
     ol_mode, ol_group, ol_version, ol_be_vnic, ol_be_vtep, fg_count, fg_vtep, fg_alive,
     lv_refresh, lv_addr, lv_tick, round_due, round_tick, lv_round, lv_round_tick, probe_tx, cfg_req, cfg_ack,
@@ -97,14 +97,14 @@ module nezha_csr #(
 
     localparam integer N_VNIC    = 1 << VNIC_W;
     localparam integer WAY_W     = (SESS_WAYS <= 1) ? 0 : $clog2(SESS_WAYS);
-    localparam integer LOC_W     = 1 + SESS_LOG2 + WAY_W;
+    localparam integer LOC_W     = 2 + SESS_LOG2 + WAY_W;     // slot location {half, bank, bucket, way}
     localparam integer ACL_N     = ACL_SETS * ACL_RULES;
     localparam integer ACL_AW    = (ACL_N <= 2) ? 1 : $clog2(ACL_N);
     localparam integer SET_W     = (ACL_SETS <= 2) ? 1 : $clog2(ACL_SETS);
     localparam integer RI_W      = (ROUTES <= 2) ? 1 : $clog2(ROUTES);
     localparam integer MAP_N     = (1 << MAP_LOG2) * MAP_WAYS;
     localparam integer MAP_IW    = MAP_LOG2 + ((MAP_WAYS <= 1) ? 0 : $clog2(MAP_WAYS));
-    localparam integer SESS_N    = 2 * (1 << SESS_LOG2) * SESS_WAYS;
+    localparam integer SESS_N    = 4 * (1 << SESS_LOG2) * SESS_WAYS;   // slots: 2 per word
     localparam integer NUM_STATS = NZ_STATS_COUNT;
     localparam integer GRP_W     = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
     localparam [31:0]  MTU_MAX32 = MTU_MAX;
@@ -210,6 +210,7 @@ module nezha_csr #(
     output wire [LOC_W-1:0]       sess_rb_loc;
     input  wire                   sess_rb_done;
     input  wire [NZ_ENTRY_W-1:0]  sess_rb_entry;
+    input  wire                   sess_rb_compact;
     input  wire                   ev_nz_redirect;
     input  wire                   ev_nz_verdict_tx;
     input  wire                   ev_nz_verdict_rx;
@@ -849,6 +850,7 @@ module nezha_csr #(
         f_sess[NZ_SESSION_EST_WORD*32 + NZ_SESSION_EST_SHIFT +: NZ_SESSION_EST_WIDTH]         = sess_rb_entry[NZ_E_EST];
         f_sess[NZ_SESSION_FIN0_WORD*32 + NZ_SESSION_FIN0_SHIFT +: NZ_SESSION_FIN0_WIDTH]        = sess_rb_entry[NZ_E_FIN0];
         f_sess[NZ_SESSION_FIN1_WORD*32 + NZ_SESSION_FIN1_SHIFT +: NZ_SESSION_FIN1_WIDTH]        = sess_rb_entry[NZ_E_FIN1];
+        f_sess[NZ_SESSION_COMPACT_WORD*32 + NZ_SESSION_COMPACT_SHIFT +: NZ_SESSION_COMPACT_WIDTH] = sess_rb_compact;
         f_sess[NZ_SESSION_TS_WORD*32 + NZ_SESSION_TS_SHIFT +: NZ_SESSION_TS_WIDTH]          = sess_rb_entry[NZ_E_TS +: 16];
         f_sess[NZ_SESSION_VNI_WORD*32 + NZ_SESSION_VNI_SHIFT +: NZ_SESSION_VNI_WIDTH]         = s_key[127:104];
         f_sess[NZ_SESSION_PROTO_WORD*32 + NZ_SESSION_PROTO_SHIFT +: NZ_SESSION_PROTO_WIDTH]       = s_key[103:96];

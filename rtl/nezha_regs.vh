@@ -83,7 +83,7 @@ localparam [31:0] NZ_ACL_TABLE_CMD = 32'h00000810; // wo
 localparam [31:0] NZ_ACL_TABLE_STATUS = 32'h00000814; // ro
 localparam [31:0] NZ_ACL_TABLE_ENTRIES = 32'h00000818; // ro
 localparam [31:0] NZ_ACL_TABLE_DATA = 32'h00000820; // rw
-localparam [31:0] NZ_SESSION_BASE = 32'h00000900; // session table read-back; INDEX = bank<<(SESS_LOG2+log2 WAYS) | bucket<<log2 WAYS | way; only CMD 2 (read)
+localparam [31:0] NZ_SESSION_BASE = 32'h00000900; // session table read-back; INDEX = half<<(1+SESS_LOG2+log2 WAYS) | bank<<(SESS_LOG2+log2 WAYS) | bucket<<log2 WAYS | way (a full entry is at half 0; ENTRIES = 2 x words); only CMD 2 (read)
 localparam [31:0] NZ_SESSION_TYPE = 32'h4E5A0009; // block type id
 localparam [31:0] NZ_SESSION_INDEX = 32'h0000090C; // rw
 localparam [31:0] NZ_SESSION_CMD = 32'h00000910; // wo
@@ -146,6 +146,7 @@ localparam integer NZ_SESSION_INIT_DIR_WORD = 0, NZ_SESSION_INIT_DIR_SHIFT = 1, 
 localparam integer NZ_SESSION_EST_WORD = 0, NZ_SESSION_EST_SHIFT = 2, NZ_SESSION_EST_WIDTH = 1;
 localparam integer NZ_SESSION_FIN0_WORD = 0, NZ_SESSION_FIN0_SHIFT = 3, NZ_SESSION_FIN0_WIDTH = 1;
 localparam integer NZ_SESSION_FIN1_WORD = 0, NZ_SESSION_FIN1_SHIFT = 4, NZ_SESSION_FIN1_WIDTH = 1;
+localparam integer NZ_SESSION_COMPACT_WORD = 0, NZ_SESSION_COMPACT_SHIFT = 5, NZ_SESSION_COMPACT_WIDTH = 1;
 localparam integer NZ_SESSION_TS_WORD = 0, NZ_SESSION_TS_SHIFT = 8, NZ_SESSION_TS_WIDTH = 16;
 localparam integer NZ_SESSION_VNI_WORD = 1, NZ_SESSION_VNI_SHIFT = 0, NZ_SESSION_VNI_WIDTH = 24;
 localparam integer NZ_SESSION_PROTO_WORD = 1, NZ_SESSION_PROTO_SHIFT = 24, NZ_SESSION_PROTO_WIDTH = 8;

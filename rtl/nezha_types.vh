@@ -21,6 +21,11 @@ localparam integer NZ_E_ACT0     = 93;  // [182:93]
 localparam integer NZ_E_ACT1     = 183; // [272:183]
 localparam integer NZ_E_KEY      = 273; // [400:273]
 localparam integer NZ_ENTRY_W    = 401;
+// Session storage half (221 bits): a full entry is stored as half 0 = {key, entry[92:0]} and half 1 =
+// {41'b0, entry[272:93]} (the two actions); a compact entry (key and state, no actions) is one half laid out
+// like half 0: [92:0] as the entry's, key at [220:93]
+localparam integer NZ_HALF_W     = 221;
+localparam integer NZ_H_KEY      = 93;  // [220:93]
 // ACL rule (151 bits), LSB first; prefixes are stored masked to their length
 localparam integer NZ_R_VALID    = 0;
 localparam integer NZ_R_DIR      = 1;   // 0 ingress, 1 egress

@@ -340,19 +340,20 @@ public sealed partial class NicDriver
 
     // ---------------------------------------------------------------- sessions
 
-    /// <summary>Session slot index: bank, bucket in the bank, way.</summary>
-    public int SessionIndex(int bank, int bucket, int way)
+    /// <summary>Session slot index: bank, bucket in the bank, way, and the half of the word (a full entry is at half 0).</summary>
+    public int SessionIndex(int bank, int bucket, int way, int half = 0)
     {
         NicInfo info = Info;
         CheckIndex(bank, 2, nameof(bank));
         CheckIndex(bucket, info.SessBuckets, nameof(bucket));
         CheckIndex(way, info.SessWays, nameof(way));
-        return (bank * info.SessBuckets + bucket) * info.SessWays + way;
+        CheckIndex(half, 2, nameof(half));
+        return half * info.SessionEntries + (bank * info.SessBuckets + bucket) * info.SessWays + way;
     }
 
     public SessionEntryView ReadSession(int index)
     {
-        CheckIndex(index, Info.SessionEntries, nameof(index));
+        CheckIndex(index, Info.SessionSlots, nameof(index));
         Span<uint> d = stackalloc uint[EntryCodec.SessionWords];
         _sessions.Read(index, d);
         return EntryCodec.UnpackSession(index, d);

@@ -101,5 +101,6 @@ internal static class EntryCodec
         new SessionAction((ActionType)F.SESSION_ACT0_TYPE.Get(d), (int)F.SESSION_ACT0_VNIC.Get(d),
             F.SESSION_ACT0_VTEP.Get(d), GetMac(d, F.SESSION_ACT0_MAC_LO, F.SESSION_ACT0_MAC_HI)),
         new SessionAction((ActionType)F.SESSION_ACT1_TYPE.Get(d), (int)F.SESSION_ACT1_VNIC.Get(d),
-            F.SESSION_ACT1_VTEP.Get(d), GetMac(d, F.SESSION_ACT1_MAC_LO, F.SESSION_ACT1_MAC_HI)));
+            F.SESSION_ACT1_VTEP.Get(d), GetMac(d, F.SESSION_ACT1_MAC_LO, F.SESSION_ACT1_MAC_HI)),
+        F.SESSION_COMPACT.Get(d) != 0);
 }

@@ -33,7 +33,7 @@ public sealed record SessionAction(ActionType Type, int Vnic, uint Vtep, ulong M
 public sealed record SessionEntryView(
     int Index, bool Valid, int InitDir, bool Established, bool Fin0, bool Fin1, ushort Ts,
     uint Vni, byte Proto, uint LoIp, uint HiIp, ushort LoPort, ushort HiPort,
-    uint Pkts, ulong Bytes, SessionAction Act0, SessionAction Act1);
+    uint Pkts, ulong Bytes, SessionAction Act0, SessionAction Act1, bool Compact = false);
 
 public sealed record VnicCounters(ulong RxPkts, ulong RxBytes, ulong TxPkts, ulong TxBytes, ulong NewFlows, ulong SlowCycles);
 

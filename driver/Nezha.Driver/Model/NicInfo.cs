@@ -7,6 +7,8 @@ public sealed record NicInfo(
 {
     /// <summary>Mapping table entries: MapBuckets * MapWays.</summary>
     public int MapEntries => MapBuckets * MapWays;
-    /// <summary>Session table entries over both banks.</summary>
+    /// <summary>Session table words over both banks: the number of full entries it holds.</summary>
     public int SessionEntries => 2 * SessBuckets * SessWays;
+    /// <summary>Session slots (two halves per word; compact entries take one): the SESSION read-back indices.</summary>
+    public int SessionSlots => 2 * SessionEntries;
 }

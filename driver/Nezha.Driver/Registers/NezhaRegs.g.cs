@@ -170,7 +170,7 @@ public static class NezhaRegs
     public const uint ACL_TABLE_ENTRIES = 0x0818;
     /// <summary>rw</summary>
     public const uint ACL_TABLE_DATA = 0x0820;
-    /// <summary>session table read-back; INDEX = bank&lt;&lt;(SESS_LOG2+log2 WAYS) | bucket&lt;&lt;log2 WAYS | way; only CMD 2 (read)</summary>
+    /// <summary>session table read-back; INDEX = half&lt;&lt;(1+SESS_LOG2+log2 WAYS) | bank&lt;&lt;(SESS_LOG2+log2 WAYS) | bucket&lt;&lt;log2 WAYS | way (a full entry is at half 0; ENTRIES = 2 x words); only CMD 2 (read)</summary>
     public const uint SESSION_BASE = 0x0900;
     /// <summary>block type id</summary>
     public const uint SESSION_TYPE = 0x4E5A0009;
@@ -262,6 +262,7 @@ public static class NezhaFields
     public static readonly RegField SESSION_EST = new(0, 2, 1);
     public static readonly RegField SESSION_FIN0 = new(0, 3, 1);
     public static readonly RegField SESSION_FIN1 = new(0, 4, 1);
+    public static readonly RegField SESSION_COMPACT = new(0, 5, 1);
     public static readonly RegField SESSION_TS = new(0, 8, 16);
     public static readonly RegField SESSION_VNI = new(1, 0, 24);
     public static readonly RegField SESSION_PROTO = new(1, 24, 8);

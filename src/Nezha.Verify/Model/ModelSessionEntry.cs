@@ -33,6 +33,8 @@ public struct ModelSessionEntry
     public ulong Bytes;       // 40-bit
     public ModelSessionAction Act0;
     public ModelSessionAction Act1;
+    /// <summary>A compact entry: key and state only, stored in one half of a word; its actions read as NONE.</summary>
+    public bool Compact;
     /// <summary>CRC-32C of <see cref="Key"/> (cached; not part of the slot content).</summary>
     public uint Hash;
 
@@ -55,6 +57,7 @@ public struct ModelSessionEntry
         NezhaFields.SESSION_EST.Set(d, Est ? 1u : 0u);
         NezhaFields.SESSION_FIN0.Set(d, Fin0 ? 1u : 0u);
         NezhaFields.SESSION_FIN1.Set(d, Fin1 ? 1u : 0u);
+        NezhaFields.SESSION_COMPACT.Set(d, Compact ? 1u : 0u);
         NezhaFields.SESSION_TS.Set(d, Ts);
         NezhaFields.SESSION_VNI.Set(d, Key.Vni);
         NezhaFields.SESSION_PROTO.Set(d, Key.Proto);

@@ -31,6 +31,8 @@ public sealed record NicParams(int DataW, int VnicW, int HdrBytes, int MtuMax, i
     public int SessBuckets => 1 << SessLog2;
     public int SessWaysLog2 => Log2(SessWays);
     public int SessCapacity => 2 * (1 << SessLog2) * SessWays;
+    /// <summary>Session slots: two halves per word (SESSION read-back ENTRIES).</summary>
+    public int SessSlots => 2 * SessCapacity;
     public int MapBuckets => 1 << MapLog2;
     public int MapCapacity => (1 << MapLog2) * MapWays;
     public int AclEntries => AclSets * AclRules;

@@ -77,7 +77,7 @@ internal sealed class RegisterFile
         TableId.Acl => (uint)_acl.Count,
         TableId.Offload => (uint)_offload.Count,
         TableId.FeGroup => (uint)_groups.Count,
-        _ => (uint)_sess.Capacity,
+        _ => (uint)_sess.Slots,
     };
 
     // ------------------------------------------------------------------ read

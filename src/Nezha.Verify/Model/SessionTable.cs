@@ -4,17 +4,23 @@ namespace Nezha.Verify.Model;
 
 /// <summary>
 /// Two-bank cuckoo session table (datapath-spec 4.6): lookup, deterministic insert with the 16-bit Galois
-/// LFSR displacement walk, delete, aging sweep and read-back. Slot index = bank&lt;&lt;(SESS_LOG2+log2 WAYS) |
-/// bucket&lt;&lt;log2 WAYS | way (the SESSION register INDEX). Updates the SESS_* counters itself.
+/// LFSR displacement walk, first-fit insert of compact entries, delete, aging sweep and read-back.
+/// <para>
+/// Every way of a bucket is a word of two halves. A word holds one full entry (at half 0) or, with its PAIR
+/// flag, up to two compact entries. Word index = bank&lt;&lt;(SESS_LOG2+log2 WAYS) | bucket&lt;&lt;log2 WAYS | way;
+/// slot index = half * words + word index (the SESSION register INDEX). Slot half 1 of a word without PAIR is
+/// never valid (kept so: every write that clears PAIR clears it). Updates the SESS_* counters itself.
+/// </para>
 /// </summary>
 internal sealed class SessionTable
 {
     public const ushort LfsrReset = 0xACE1;
 
     private readonly ModelSessionEntry[] _slots;
+    private readonly bool[] _pair;
     private readonly NicParams _p;
     private readonly Counters _c;
-    private readonly int _ways, _waysLog2, _bankShift;
+    private readonly int _ways, _waysLog2, _bankShift, _words;
     private readonly uint _bucketMask;
     // Scratch for the displacement walk (no per-insert allocation).
     private readonly int[] _path;
@@ -27,13 +33,16 @@ internal sealed class SessionTable
         _waysLog2 = p.SessWaysLog2;
         _bankShift = p.SessLog2 + _waysLog2;
         _bucketMask = (uint)(p.SessBuckets - 1);
-        _slots = new ModelSessionEntry[p.SessCapacity];
+        _words = p.SessCapacity;
+        _slots = new ModelSessionEntry[2 * _words];
+        _pair = new bool[_words];
         _path = new int[p.MaxKicks + 1];
         Lfsr = LfsrReset;
     }
 
     public ushort Lfsr { get; private set; }
-    public int Capacity => _slots.Length;
+    /// <summary>Slots (2 per word): the SESSION register ENTRIES.</summary>
+    public int Slots => _slots.Length;
     public ref ModelSessionEntry this[int slot] => ref _slots[slot];
 
     public int Bucket(uint hash, int bank) => (int)((bank == 0 ? hash : hash >> 16) & _bucketMask);
@@ -48,34 +57,56 @@ internal sealed class SessionTable
     public static bool IsLive(in ModelSessionEntry e, ushort now, int idleTo, int closeTo)
         => e.Valid && !IsExpired(e, now, idleTo, closeTo);
 
-    /// <summary>First live entry with an equal key: ways of the bank-0 bucket, then of the bank-1 bucket. -1 on miss.</summary>
+    private bool Live(int slot, ushort now, int idleTo, int closeTo) => IsLive(_slots[slot], now, idleTo, closeTo);
+
+    /// <summary>Neither slot of word <paramref name="w"/> is live.</summary>
+    private bool Empty(int w, ushort now, int idleTo, int closeTo) =>
+        !Live(w, now, idleTo, closeTo) && !Live(w + _words, now, idleTo, closeTo);
+
+    /// <summary>
+    /// First live entry with an equal key: words of the bank-0 bucket (half 0, then half 1 of each), then of the
+    /// bank-1 bucket. -1 on miss.
+    /// </summary>
     public int Lookup(in ModelFlowKey key, uint hash, ushort now, int idleTo, int closeTo)
     {
         for (int bank = 0; bank < 2; bank++)
         {
             int b = Slot(bank, Bucket(hash, bank), 0);
             for (int w = 0; w < _ways; w++)
-            {
-                ref readonly var e = ref _slots[b + w];
-                if (IsLive(e, now, idleTo, closeTo) && e.Key == key) return b + w;
-            }
+                for (int s = b + w; s < _slots.Length; s += _words)
+                {
+                    ref readonly var e = ref _slots[s];
+                    if (IsLive(e, now, idleTo, closeTo) && e.Key == key) return s;
+                }
         }
         return -1;
     }
 
-    private int FirstFree(int bank, int bucket, ushort now, int idleTo, int closeTo)
+    private int FirstEmpty(int bank, int bucket, ushort now, int idleTo, int closeTo)
     {
         int b = Slot(bank, bucket, 0);
         for (int w = 0; w < _ways; w++)
-            if (!IsLive(_slots[b + w], now, idleTo, closeTo)) return b + w;
+            if (Empty(b + w, now, idleTo, closeTo)) return b + w;
         return -1;
     }
 
-    private int FreeCount(int bank, int bucket, ushort now, int idleTo, int closeTo)
+    private int EmptyCount(int bank, int bucket, ushort now, int idleTo, int closeTo)
     {
         int b = Slot(bank, bucket, 0), n = 0;
         for (int w = 0; w < _ways; w++)
-            if (!IsLive(_slots[b + w], now, idleTo, closeTo)) n++;
+            if (Empty(b + w, now, idleTo, closeTo)) n++;
+        return n;
+    }
+
+    /// <summary>Halves a compact entry could take in a bucket: 2 per empty word, 1 per PAIR word with one live slot.</summary>
+    private int FreeHalves(int bank, int bucket, ushort now, int idleTo, int closeTo)
+    {
+        int b = Slot(bank, bucket, 0), n = 0;
+        for (int w = b; w < b + _ways; w++)
+        {
+            bool l0 = Live(w, now, idleTo, closeTo), l1 = Live(w + _words, now, idleTo, closeTo);
+            n += !l0 && !l1 ? 2 : _pair[w] && l0 != l1 ? 1 : 0;
+        }
         return n;
     }
 
@@ -88,44 +119,78 @@ internal sealed class SessionTable
     }
 
     /// <summary>
-    /// Cuckoo insert of <paramref name="ne"/> (Valid set, Hash filled). Counts SESS_INSERTS, SESS_KICKS and
-    /// SESS_OCCUPANCY or SESS_AGED on success, SESS_INSERT_FAIL on failure (table unchanged except the LFSR).
+    /// Insert of <paramref name="ne"/> (Valid set, Hash filled; <see cref="ModelSessionEntry.Compact"/> selects the
+    /// kind). Counts SESS_INSERTS, SESS_KICKS and SESS_OCCUPANCY / SESS_AGED on success, SESS_INSERT_FAIL on failure
+    /// (table unchanged except the LFSR).
+    /// <para>
+    /// Compact: the bucket with more free halves (2 per empty word, 1 per PAIR word with one live slot; bank 0 on
+    /// a tie); in it the free half of the first PAIR word with one, else half 0 of the first empty word; no free
+    /// half in either bucket: failure (compact entries never walk). Full: an empty word of the bucket with
+    /// more empty words (bank 0 on a tie), else the displacement walk, which moves full entries only (a step
+    /// that draws a PAIR word moves nothing, like one that draws a word already on the path).
+    /// </para>
     /// </summary>
-    public bool Insert(in ModelSessionEntry ne, ushort now, int idleTo, int closeTo)
+    public bool Insert(in ModelSessionEntry entry, ushort now, int idleTo, int closeTo)
     {
+        var ne = entry;
+        if (ne.Compact) ne.Act0 = ne.Act1 = default;     // a compact entry stores no actions
         uint h = ne.Hash;
         int b0 = Bucket(h, 0), b1 = Bucket(h, 1);
-        // the bucket with more free ways takes the entry (bank 0 on a tie), at its first free way
-        int n0 = FreeCount(0, b0, now, idleTo, closeTo), n1 = FreeCount(1, b1, now, idleTo, closeTo);
-        int free = n0 > 0 && n0 >= n1 ? FirstFree(0, b0, now, idleTo, closeTo)
-                 : n1 > 0 ? FirstFree(1, b1, now, idleTo, closeTo) : -1;
+        if (ne.Compact)
+        {
+            // the bucket with more free halves (bank 0 on a tie); in it the first PAIR word with a free half, else
+            // the first empty word
+            int f0 = FreeHalves(0, b0, now, idleTo, closeTo), f1 = FreeHalves(1, b1, now, idleTo, closeTo);
+            if (f0 == 0 && f1 == 0)
+            {
+                _c.Inc(StatIndex.SessInsertFail);
+                return false;
+            }
+            int bank = f0 > 0 && f0 >= f1 ? 0 : 1;
+            int b = Slot(bank, bank == 0 ? b0 : b1, 0);
+            for (int w = b; w < b + _ways; w++)
+            {
+                bool l0 = Live(w, now, idleTo, closeTo), l1 = Live(w + _words, now, idleTo, closeTo);
+                if (!_pair[w] || l0 == l1) continue;
+                int s = l0 ? w + _words : w;
+                if (_slots[s].Valid) _c.Inc(StatIndex.SessAged); else _c.Inc(StatIndex.SessOccupancy);
+                _slots[s] = ne;
+                _c.Inc(StatIndex.SessInserts);
+                return true;
+            }
+            TakeWord(FirstEmpty(bank, bank == 0 ? b0 : b1, now, idleTo, closeTo), ne);
+            _c.Inc(StatIndex.SessInserts);
+            return true;
+        }
+        int n0 = EmptyCount(0, b0, now, idleTo, closeTo), n1 = EmptyCount(1, b1, now, idleTo, closeTo);
+        int free = n0 > 0 && n0 >= n1 ? FirstEmpty(0, b0, now, idleTo, closeTo)
+                 : n1 > 0 ? FirstEmpty(1, b1, now, idleTo, closeTo) : -1;
         if (free >= 0)
         {
-            Place(free, ne);
+            TakeWord(free, ne);
             _c.Inc(StatIndex.SessInserts);
             return true;
         }
 
-        int len = 0, bank = 0, bucket = b0;
+        int len = 0, bank2 = 0, bucket = b0;
         for (int k = 0; k < _p.MaxKicks; k++)
         {
             int way = StepLfsr() & (_ways - 1);
-            int loc = Slot(bank, bucket, way);
-            bool repeated = false;
+            int loc = Slot(bank2, bucket, way);
+            bool skip = _pair[loc];
             for (int i = 0; i < len; i++)
-                repeated |= _path[i] == loc;
-            if (repeated) continue;     // a step that draws a location already on the path moves nothing
+                skip |= _path[i] == loc;
+            if (skip) continue;     // a step that draws a word already on the path or a PAIR word moves nothing
             _path[len++] = loc;
             uint vh = _slots[loc].Hash;
-            bank = 1 - bank;
-            bucket = Bucket(vh, bank);
-            int f = FirstFree(bank, bucket, now, idleTo, closeTo);
+            bank2 = 1 - bank2;
+            bucket = Bucket(vh, bank2);
+            int f = FirstEmpty(bank2, bucket, now, idleTo, closeTo);
             if (f >= 0)
             {
                 _path[len++] = f;
-                // The final slot is overwritten by the move: count it like any free slot being taken.
-                CountTake(f);
-                for (int i = len - 1; i >= 1; i--)
+                TakeWord(f, _slots[_path[len - 2]]);
+                for (int i = len - 2; i >= 1; i--)
                     _slots[_path[i]] = _slots[_path[i - 1]];
                 _slots[_path[0]] = ne;
                 _c.Inc(StatIndex.SessInserts);
@@ -137,16 +202,20 @@ internal sealed class SessionTable
         return false;
     }
 
-    private void CountTake(int slot)
+    /// <summary>
+    /// Writes <paramref name="e"/> into half 0 of the empty word <paramref name="w"/> and clears its half 1 (a full
+    /// entry clears PAIR, a compact one sets it). Every valid (expired) slot of the word counts SESS_AGED, the rest
+    /// of the +1 goes to OCCUPANCY.
+    /// </summary>
+    private void TakeWord(int w, in ModelSessionEntry e)
     {
-        if (_slots[slot].Valid) _c.Inc(StatIndex.SessAged);   // an expired slot is reused
-        else _c.Inc(StatIndex.SessOccupancy);
-    }
-
-    private void Place(int slot, in ModelSessionEntry ne)
-    {
-        CountTake(slot);
-        _slots[slot] = ne;
+        int aged = (_slots[w].Valid ? 1 : 0) + (_slots[w + _words].Valid ? 1 : 0);
+        _c.Inc(StatIndex.SessAged, (ulong)aged);
+        if (aged == 0) _c.Inc(StatIndex.SessOccupancy);
+        else if (aged == 2) _c.Dec(StatIndex.SessOccupancy);
+        _slots[w] = e;
+        _slots[w + _words].Valid = false;
+        _pair[w] = e.Compact;
     }
 
     /// <summary>Clears valid (other fields stay as raw slot content); OCCUPANCY -= 1. The caller counts SESS_CLOSED.</summary>
@@ -191,6 +260,7 @@ internal sealed class SessionTable
         return n;
     }
 
+    /// <summary>SESSION read-back of a slot. An invalid slot reads VALID 0 (its other bits are not specified).</summary>
     public TableStatus Read(uint index, Span<uint> d)
     {
         if (index >= (uint)_slots.Length) return TableStatus.BadIndex;

@@ -256,7 +256,7 @@ public sealed class NicBench : IDisposable
         SettleAging();
         Span<uint> rtl = stackalloc uint[16];
         Span<uint> mdl = stackalloc uint[16];
-        foreach (int i in slots ?? Enumerable.Range(0, Params.SessCapacity))
+        foreach (int i in slots ?? Enumerable.Range(0, Params.SessSlots))
         {
             ReadSlot(i, rtl, (a, d) => Sim.RegWrite(a, d), a => { Sim.RegRead(a, out uint v); return v; });
             ReadSlot(i, mdl, (a, d) => Model.RegWrite(a, d), a => { Model.RegRead(a, out uint v); return v; });

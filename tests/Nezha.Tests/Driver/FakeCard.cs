@@ -63,7 +63,7 @@ internal sealed class FakeCard : IRegisterTransport
         _tables[NezhaRegs.ROUTE_TABLE_BASE] = new Table(info.Routes, true);
         _tables[NezhaRegs.MAP_TABLE_BASE] = new Table(info.MapEntries, true);
         _tables[NezhaRegs.ACL_TABLE_BASE] = new Table(info.AclSets * info.AclRules, true);
-        _tables[NezhaRegs.SESSION_BASE] = new Table(info.SessionEntries, false);
+        _tables[NezhaRegs.SESSION_BASE] = new Table(info.SessionSlots, false);
         AclCounts = new uint[info.AclSets];
     }
 

@@ -252,7 +252,8 @@ public class NicDriverTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _d.WriteRoute(16, new RouteEntry(false, 0, 0, 0, RouteType.Drop, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => _d.WriteAclRule(4, 0, new AclRule(false, 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => _d.SetAclCount(0, 257));
-        Assert.Throws<ArgumentOutOfRangeException>(() => _d.ReadSession(4096));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _d.ReadSession(8192));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _d.SessionIndex(0, 0, 0, 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => _d.WriteVnic(0, new VnicEntry(true, 0x1000000, 0, 0, 0, 0)));
     }
 
@@ -288,6 +289,7 @@ public class NicDriverTests
     [Test]
     public void SessionIsUnpacked()
     {
+        Assert.That(_d.SessionIndex(1, 3, 5, half: 1), Is.EqualTo(4096 + 256 * 8 + 3 * 8 + 5));
         int index = _d.SessionIndex(1, 3, 5);
         Assert.That(index, Is.EqualTo(256 * 8 + 3 * 8 + 5));
         uint[] raw = _card.SessionTable.Entries[index];
@@ -303,6 +305,8 @@ public class NicDriverTests
             Ip("10.0.0.10"), Ip("10.0.0.20"), 443, 50000, 7, 0x12_89AB_CDEFUL,
             new SessionAction(ActionType.Deliver, 3, 0, 0),
             new SessionAction(ActionType.Encap, 0, Ip("192.168.100.2"), 0x0264_0000_0014))));
+        raw[0] |= 1u << 5;
+        Assert.That(_d.ReadSession(index), Is.EqualTo(s with { Compact = true }), "COMPACT is bit 5 of word 0");
     }
 
     [Test]

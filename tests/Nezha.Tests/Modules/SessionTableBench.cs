@@ -35,9 +35,29 @@ public class SessionTableBench
     {
         using var b = new Bench(module, NicParams.W64 with { SessLog2 = log2, SessWays = ways, MaxKicks = kicks }, seed);
         b.ResetAndCheckCleared();
-        b.FillToFirstFailure();
+        b.FillToFirstFailure(compactShare: 0);
         b.ResetAndCheckCleared();
-        b.RandomMix(ops);
+        b.RandomMix(ops, compactShare: 0);
+        TestContext.Progress.WriteLine(b.Summary());
+    }
+
+    /// <summary>
+    /// The same checks with compact entries (one half of a word each): a fill with compact entries only, a fill
+    /// with both kinds, then a random mix where each insert is compact with probability 1/2, so that words change
+    /// between a full entry and a pair of compact ones, walks draw PAIR words, and an empty word taken whole ages
+    /// both of its expired halves at once.
+    /// </summary>
+    [TestCase("session_table_s", 4, 2, 16, 5000, 5101)]
+    [TestCase("session_table_m", 6, 8, 64, 5000, 5202)]
+    public void AgreesWithTheModelWithCompactEntries(string module, int log2, int ways, int kicks, int ops, int seed)
+    {
+        using var b = new Bench(module, NicParams.W64 with { SessLog2 = log2, SessWays = ways, MaxKicks = kicks }, seed);
+        b.ResetAndCheckCleared();
+        b.FillToFirstFailure(compactShare: 1);
+        b.ResetAndCheckCleared();
+        b.FillToFirstFailure(compactShare: 0.5);
+        b.ResetAndCheckCleared();
+        b.RandomMix(ops, compactShare: 0.5);
         TestContext.Progress.WriteLine(b.Summary());
     }
 
@@ -47,7 +67,7 @@ public class SessionTableBench
         private readonly NicParams _p;
         private readonly Random _rnd;
         private readonly string _name;
-        private readonly int _cap, _depth, _locW, _maxKicks;
+        private readonly int _cap, _slots, _depth, _locW, _maxKicks;
         private Counters _c;
         private SessionTable _t;
         private ushort _now;
@@ -64,7 +84,8 @@ public class SessionTableBench
         private int _nIns, _nInsOk, _nInsFail, _nInsWalk, _nLk, _nLkHit, _nUp, _nDel, _nRb, _nRbValid, _nRbInvalidExact;
         private int _nSweepPasses, _nSweepSteps, _nSweepLookups, _nJunk, _nDup, _nBackToBack, _nResets, _maxKicksSeen;
         private int _mixFails, _fillOk, _fillPastOk, _fillPastFail, _repeatSteps;
-        private double _firstFailLoad = -1;
+        private readonly List<string> _fills = new();
+        private int _nInsCompact, _nLkCompact;
         private bool _inSweep;
         private ulong _totIns, _totFail, _totAged, _totKicks;
 
@@ -75,8 +96,9 @@ public class SessionTableBench
             _p = p;
             _rnd = new Random(seed);
             _cap = p.SessCapacity;
+            _slots = p.SessSlots;
             _depth = p.SessBuckets;
-            _locW = 1 + p.SessLog2 + p.SessWaysLog2;
+            _locW = 2 + p.SessLog2 + p.SessWaysLog2;
             _maxKicks = p.MaxKicks;
             Assert.That(_m.Width("lk_loc"), Is.EqualTo(_locW));
             Assert.That(_m.Width("lk_entry"), Is.EqualTo(401));
@@ -96,6 +118,7 @@ public class SessionTableBench
             ((BigInteger)(a.Mac & 0xFFFF_FFFF_FFFFUL) << 42);
 
         private static BigInteger Enc(in ModelSessionEntry e) =>
+            e.Compact && (e.Act0 != default || e.Act1 != default) ? Enc(e with { Act0 = default, Act1 = default }) :
             (e.Valid ? BigInteger.One : 0) | (e.InitDir ? 2 : 0) | (e.Est ? 4 : 0) | (e.Fin0 ? 8 : 0) | (e.Fin1 ? 16 : 0) |
             ((BigInteger)e.Ts << 5) | ((BigInteger)e.Pkts << 21) | ((BigInteger)(e.Bytes & ModelSessionEntry.BytesMask) << 53) |
             (ActBits(e.Act0) << 93) | (ActBits(e.Act1) << 183) | (KeyBits(e.Key) << 273);
@@ -117,12 +140,13 @@ public class SessionTableBench
         private ModelSessionAction RandAct() =>
             new((ActionType)_rnd.Next(4), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
 
-        private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts)
+        private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts, double compactShare)
         {
             bool closing = _rnd.Next(7) == 0;
             return new ModelSessionEntry
             {
                 Valid = true,
+                Compact = _rnd.NextDouble() < compactShare,
                 InitDir = _rnd.Next(2) == 1,
                 Est = _rnd.Next(2) == 1,
                 Fin0 = closing || _rnd.Next(5) == 0,
@@ -180,10 +204,10 @@ public class SessionTableBench
             switch (_rnd.Next(5))
             {
                 case 0: _m.SetBig("lk_key", KeyBits(_pool.Count > 0 ? _pool[_rnd.Next(_pool.Count)] : FreshKey())); _m.Set("lk_valid", 1); break;
-                case 1: _m.SetBig("ins_entry", RandomBits(401)); _m.Set("ins_valid", 1); break;
-                case 2: _m.Set("up_loc", (ulong)_rnd.Next(_cap)); _m.SetBig("up_entry", RandomBits(401)); _m.Set("up_valid", 1); break;
-                case 3: _m.Set("del_loc", (ulong)_rnd.Next(_cap)); _m.Set("del_valid", 1); break;
-                default: _m.Set("rb_loc", (ulong)_rnd.Next(_cap)); _m.Set("rb_valid", 1); break;
+                case 1: _m.SetBig("ins_entry", RandomBits(401)); _m.Set("ins_compact", (ulong)_rnd.Next(2)); _m.Set("ins_valid", 1); break;
+                case 2: _m.Set("up_loc", (ulong)_rnd.Next(_slots)); _m.SetBig("up_entry", RandomBits(401)); _m.Set("up_compact", (ulong)_rnd.Next(2)); _m.Set("up_valid", 1); break;
+                case 3: _m.Set("del_loc", (ulong)_rnd.Next(_slots)); _m.Set("del_valid", 1); break;
+                default: _m.Set("rb_loc", (ulong)_rnd.Next(_slots)); _m.Set("rb_valid", 1); break;
             }
         }
 
@@ -267,6 +291,8 @@ public class SessionTableBench
                 _nLkHit++;
                 Assert.That((int)_m.Get("lk_loc"), Is.EqualTo(ms), Ctx("lk_loc"));
                 Assert.That(Hex(_m.GetBig("lk_entry")), Is.EqualTo(Hex(Enc(_t[ms]))), Ctx("lk_entry"));
+                Assert.That(_m.GetBool("lk_compact"), Is.EqualTo(_t[ms].Compact), Ctx("lk_compact"));
+                if (_t[ms].Compact) _nLkCompact++;
             }
             else
             {
@@ -283,8 +309,10 @@ public class SessionTableBench
             e.Valid = true;
             e.Hash = e.Key.Hash();
             var bits = Enc(e);
+            if (e.Compact) bits = Enc(e with { Compact = false });  // a compact insert's actions are not stored
             if (_rnd.Next(4) == 0) bits &= ~BigInteger.One;      // ins_entry bit 0 is ignored
             _m.SetBig("ins_entry", bits);
+            _m.Set("ins_compact", e.Compact ? 1u : 0u);
             _m.Set("ins_valid", 1);
             Tick();
             _m.Set("ins_valid", 0);
@@ -300,13 +328,15 @@ public class SessionTableBench
             int k = (int)(_c[StatIndex.SessKicks] - k0);
             _nIns++;
             if (ok) _nInsOk++; else _nInsFail++;
+            if (e.Compact) _nInsCompact++;
             if (ok && k > 0) _nInsWalk++;
             _maxKicksSeen = Math.Max(_maxKicksSeen, k);
-            Note($"insert ({why}) {e.Key} H={e.Hash:X8} ts={e.Ts} fin={(e.Fin0 ? 1 : 0)}{(e.Fin1 ? 1 : 0)} -> model {(ok ? "ok" : "FAIL")} kicks {k} lfsr {lfsr0:X4}->{_t.Lfsr:X4} lat {lat}");
+            Note($"insert ({why}) {(e.Compact ? "compact " : "")}{e.Key} H={e.Hash:X8} ts={e.Ts} fin={(e.Fin0 ? 1 : 0)}{(e.Fin1 ? 1 : 0)} -> model {(ok ? "ok" : "FAIL")} kicks {k} lfsr {lfsr0:X4}->{_t.Lfsr:X4} lat {lat}");
             Assert.That(_m.GetBool("ins_ok"), Is.EqualTo(ok), Ctx("ins_ok"));
             Assert.That(_m.GetBool("op_ready"), Is.True, Ctx("op_ready with ins_done"));
             CheckCounters("insert");
-            if (ok && k == 0) Assert.That(lat, Is.EqualTo(2), Ctx("insert latency without displacement"));
+            if (e.Compact) Assert.That(lat, Is.EqualTo(2), Ctx("compact inserts never walk"));
+            else if (ok && k == 0) Assert.That(lat, Is.EqualTo(2), Ctx("insert latency without displacement"));
             else if (ok)
             {
                 Assert.That(lat, Is.InRange(4 + 3 * k, 4 + 3 * k + (_maxKicks - k)), Ctx($"insert latency with {k} kicks"));
@@ -329,7 +359,9 @@ public class SessionTableBench
         {
             RequireReady("update");
             _m.Set("up_loc", (ulong)slot);
-            _m.SetBig("up_entry", Enc(e));
+            // a compact update's actions are not stored: send random ones
+            _m.SetBig("up_entry", e.Compact ? Enc(e with { Compact = false, Act0 = RandAct(), Act1 = RandAct() }) : Enc(e));
+            _m.Set("up_compact", e.Compact ? 1u : 0u);
             _m.Set("up_valid", 1);
             Tick();
             _m.Set("up_valid", 0);
@@ -376,6 +408,7 @@ public class SessionTableBench
             {
                 _nRbValid++;
                 Assert.That(Hex(rtl), Is.EqualTo(Hex(model)), Ctx($"read-back of valid slot {slot}"));
+                Assert.That(_m.GetBool("rb_compact"), Is.EqualTo(_t[slot].Compact), Ctx($"rb_compact of valid slot {slot}"));
             }
             else
             {
@@ -387,7 +420,7 @@ public class SessionTableBench
 
         private void ReadBackAll(bool requireZero = false)
         {
-            for (int s = 0; s < _cap; s++) ReadBack(s, requireZero);
+            for (int s = 0; s < _slots; s++) ReadBack(s, requireZero);
         }
 
         /// <summary>One full sweeper pass (2**SESS_LOG2 steps) at the current now, lookups interleaved; then the model's Sweep.</summary>
@@ -428,22 +461,23 @@ public class SessionTableBench
         }
 
         // ------------------------------------------------------------------ phases
-        public void FillToFirstFailure()
+        public void FillToFirstFailure(double compactShare)
         {
             SetNow((ushort)_rnd.Next(65536));
             var inserted = new List<(ModelFlowKey Key, BigInteger Bits)>();
+            double words = 0;
             while (true)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now);
+                var e = RandomEntry(key, _now, compactShare);
                 int occ = (int)_m.Get("occupancy");
-                if (Insert(e, "fill")) inserted.Add((key, Enc(e)));
+                if (Insert(e, "fill")) { inserted.Add((key, Enc(e))); words += e.Compact ? 0.5 : 1; }
                 else
                 {
-                    _firstFailLoad = (double)occ / _cap;
+                    _fills.Add($"{compactShare:P0} compact: first failure at {occ} entries, {words / _cap:P1} of the words");
                     break;
                 }
-                Assert.That(inserted.Count, Is.LessThanOrEqualTo(_cap), Ctx("more inserts succeeded than there are slots"));
+                Assert.That(words, Is.LessThanOrEqualTo(_cap), Ctx("more inserts succeeded than there is room"));
             }
             _fillOk = inserted.Count;
             Assert.That(_m.Get("occupancy"), Is.EqualTo((ulong)inserted.Count));
@@ -451,7 +485,7 @@ public class SessionTableBench
             for (int i = 0; i < 3 * _p.SessWays + 10; i++)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now);
+                var e = RandomEntry(key, _now, compactShare);
                 if (Insert(e, "past the first failure")) { inserted.Add((key, Enc(e))); _fillPastOk++; }
                 else _fillPastFail++;
             }
@@ -467,7 +501,7 @@ public class SessionTableBench
             ReadBackAll();
         }
 
-        public void RandomMix(int ops)
+        public void RandomMix(int ops, double compactShare)
         {
             _pool.Clear();
             _recent.Clear();
@@ -504,7 +538,7 @@ public class SessionTableBench
                     }
                     if (_t.Lookup(key, key.Hash(), _now, _idleTo, _closeTo) >= 0) _nDup++;
                     int age = _rnd.Next(10) switch { 0 => _rnd.Next(_idleTo + _closeTo + 8), 1 => _rnd.Next(65536), _ => 0 };
-                    bool ok = Insert(RandomEntry(key, (ushort)(_now - age)), "mix");
+                    bool ok = Insert(RandomEntry(key, (ushort)(_now - age), compactShare), "mix");
                     if (!ok) _mixFails++;
                 }
                 else if (r < 62)
@@ -522,7 +556,7 @@ public class SessionTableBench
                     e.Ts = _now;
                     if (_rnd.Next(3) == 0) e.SetFin(_rnd.Next(2));
                     if (_rnd.Next(3) == 0) e.Est = true;
-                    if (_rnd.Next(4) == 0) e.Act1 = RandAct();
+                    if (!e.Compact && _rnd.Next(4) == 0) e.Act1 = RandAct();
                     Update(s, e);
                     if (_rnd.Next(2) == 0) { _nBackToBack++; Lookup(key, "right after the update"); }
                 }
@@ -553,9 +587,9 @@ public class SessionTableBench
 
         public string Summary() =>
             $"{_name} (capacity {_cap}, {_depth} buckets x {_p.SessWays} ways x 2 banks, MAX_KICKS {_maxKicks}): " +
-            $"{_cycles} cycles; first insert failure at load {_firstFailLoad:P1} ({_fillOk} entries), past it {_fillPastOk} ok / {_fillPastFail} failed; " +
-            $"inserts {_nIns} (ok {_nInsOk}, with a walk {_nInsWalk}, failed {_nInsFail}, of them in the mix {_mixFails}; duplicates {_nDup}; max kicks {_maxKicksSeen}); " +
-            $"repeated walk steps {_repeatSteps}; lookups {_nLk} (hits {_nLkHit}, back-to-back after update/delete {_nBackToBack}, during sweeps {_nSweepLookups}); updates {_nUp}; deletes {_nDel}; " +
+            $"{_cycles} cycles; fills: {string.Join("; ", _fills)}; last fill {_fillOk} entries, past it {_fillPastOk} ok / {_fillPastFail} failed; " +
+            $"inserts {_nIns} (compact {_nInsCompact}, ok {_nInsOk}, with a walk {_nInsWalk}, failed {_nInsFail}, of them in the mix {_mixFails}; duplicates {_nDup}; max kicks {_maxKicksSeen}); " +
+            $"repeated walk steps {_repeatSteps}; lookups {_nLk} (hits {_nLkHit}, on compact entries {_nLkCompact}, back-to-back after update/delete {_nBackToBack}, during sweeps {_nSweepLookups}); updates {_nUp}; deletes {_nDel}; " +
             $"read-backs {_nRb} (valid {_nRbValid}, invalid and still bit-equal {_nRbInvalidExact}); sweep passes {_nSweepPasses} ({_nSweepSteps} steps); " +
             $"ignored requests while busy {_nJunk}; resets {_nResets}; events over the run: inserts {_totIns + _sIns}, fails {_totFail + _sFail}, " +
             $"aged {_totAged + _sAged}, kicks {_totKicks + _sKicks}; final occupancy {_m.Get("occupancy")}";
