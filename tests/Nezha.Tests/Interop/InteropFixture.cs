@@ -27,7 +27,10 @@ public abstract class InteropFixture
     protected const int CardMtu = 1564;
     protected const int OpenAcl = 0, InboundIcmpOnlyAcl = 1;
 
-    protected static readonly TimeSpan Short = TimeSpan.FromSeconds(15), Long = TimeSpan.FromSeconds(90);
+    // Liveness limits for real processes talking through the simulated card in real time, not performance
+    // checks: a stalled transfer is caught sooner by the peers' 60 s socket timeouts. Long covers a whole
+    // TCP transfer: 2 to 5 s in CI, but over 90 s once with the coverage-instrumented model on a loaded machine.
+    protected static readonly TimeSpan Short = TimeSpan.FromSeconds(15), Long = TimeSpan.FromSeconds(300);
 
     private readonly List<string> _namespaces = [];
     private readonly List<Background> _processes = [];
