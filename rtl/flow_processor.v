@@ -39,6 +39,10 @@
 //     ingress ACL (S_ACL2).
 //   * FE: the slow path ends with the VERDICT (no insert): SLOW as below without INS.
 //   * vNICs with MODE = FE are never a frame's vNIC (ven = vnic_en & ~FE).
+//   * compact entries (no actions; section 8): an accepted VERDICT of a vNIC with COMPACT inserts one (not
+//     for a hairpin: ins_compact). A hit on one: net port -> DELIVER(attributed vNIC), an egress VERDICT ->
+//     its context action (both retire like a hit); host port -> the host slow path without the egress ACL
+//     and without an insert (est_r): SLOW = 3 [+ 4 MAPPED] [+ a(ingress of j)], no NEW_FLOWS.
 //   * probe rounds (round_due from fe_group_table, pg_ready from probe_gen): taken in S_IDLE once both
 //     stages are empty (no descriptor is accepted while one waits), one cycle (S_ROUND): lv_round starts
 //     the expiry and probe_gen; a monitor record with mon_probe = 1 and mon_tick = round_tick.
@@ -171,6 +175,7 @@ module flow_processor #(
     input  wire [N_VNIC*8-1:0]      vnic_acl,
     // offload entries and FE groups (docs/nezha-offload.md)
     input  wire [N_VNIC*2-1:0]      ol_mode,
+    input  wire [N_VNIC-1:0]        ol_compact,     // BE / DRAIN: verdicts insert compact entries
     input  wire [N_VNIC*GRP_W-1:0]  ol_group,
     input  wire [N_VNIC*8-1:0]      ol_version,
     input  wire [N_VNIC*8-1:0]      ol_be_vnic,
@@ -359,6 +364,8 @@ module flow_processor #(
     reg [13:0]       h_r;           // session hash H[13:0] (ENCAP UDP source port)
     reg [NZ_ACT_W-1:0] fwd_r, rev_r;
     reg              local_v_r;     // the host slow path found a local target
+    reg              est_r;         // a compact hit from the host port: recompute the action (route, mapping;
+                                    // no egress ACL, no insert)
     reg [VNIC_W-1:0] local_r;
     reg              acl_go;
     reg [7:0]        acl_set_r;
@@ -757,6 +764,8 @@ module flow_processor #(
     wire lk_valid  = op_ready && ((handoff && !f_err && pre_kind == P_SESSION) || state == S_LK_ISSUE);
     wire [127:0] lk_key = handoff ? key_c : key_r;
     wire ins_valid = op_ready && (state == S_INS_ISSUE);
+    // an accepted VERDICT of a vNIC with COMPACT inserts a compact entry, unless it is a hairpin
+    wire ins_compact = b_verdict && ol_compact[attr_r] && !local_v_r;
     wire rb_valid  = op_ready && (state == S_RB_ISSUE);
     // Update / delete of a hit in the lk_done cycle itself (op_ready is high then, and no other request can
     // be present: lookups come from the hand-off, which needs S_IDLE / S_EMIT), so that the next frame's
@@ -806,7 +815,7 @@ module flow_processor #(
         .del_loc        (lk_loc),
         .ins_valid      (ins_valid),
         .ins_entry      (ins_entry),
-        .ins_compact    (1'b0),
+        .ins_compact    (ins_compact),
         .ins_done       (ins_done),
         .ins_ok         (ins_ok),
         .rb_valid       (rb_valid),
@@ -1087,13 +1096,34 @@ module flow_processor #(
         end
     endtask
 
-    // After the ACL(s) allowed the flow: FE -> VERDICT; else insert (unless RST), else forward right away.
+    // The host slow path found its action `fwd` (local target j if `loc`): the egress ACL of the frame's
+    // vNIC; a compact hit's recompute (est_r) skips it and goes to the local target's ingress ACL, or forwards.
+    task egress_acl;
+        input                loc;
+        input [VNIC_W-1:0]   j;
+        input [NZ_ACT_W-1:0] fwd;
+        begin
+            if (!est_r) begin
+                start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
+                state <= S_ACL1;
+            end else if (loc) begin
+                start_acl(vnic_acl[j*8 +: 8], 1'b0);
+                state <= S_ACL2;
+            end else begin
+                set_action(fwd, h_r);
+                state <= S_EMIT;
+            end
+        end
+    endtask
+
+    // After the ACL(s) allowed the flow: FE -> VERDICT; else insert (unless RST or a compact hit's
+    // recompute), else forward right away.
     task acl_allowed;
         begin
             if (b_fe) begin
                 set_verdict;
                 state <= S_EMIT;
-            end else if (rstf_r) begin
+            end else if (rstf_r || est_r) begin
                 set_action(fwd_r, h_r);
                 state <= S_EMIT;
             end else begin
@@ -1156,6 +1186,7 @@ module flow_processor #(
             fwd_r        <= {NZ_ACT_W{1'b0}};
             rev_r        <= {NZ_ACT_W{1'b0}};
             local_v_r    <= 1'b0;
+            est_r        <= 1'b0;
             local_r      <= {VNIC_W{1'b0}};
             acl_go       <= 1'b0;
             acl_set_r    <= 8'd0;
@@ -1268,8 +1299,24 @@ module flow_processor #(
                         // fast path (the entry update / delete is issued in this cycle: hit_wr)
                         res_hit     <= 1'b1;
                         res_closed  <= rstf_r;
-                        set_action(hit_act, lk_hash[13:0]);
-                        state <= S_EMIT;
+                        if (!lk_compact) begin
+                            set_action(hit_act, lk_hash[13:0]);
+                            state <= S_EMIT;
+                        end else if (b_verdict || !port_r) begin
+                            // compact entry (no actions stored): towards the VM deliver to the attributed
+                            // vNIC; an egress VERDICT carries its action
+                            set_action((b_verdict && b_ctx_flags[0]) ? vd_fwd : act_deliver(attr_r), lk_hash[13:0]);
+                            state <= S_EMIT;
+                        end else begin
+                            // compact entry, frame from the VM: the action from the route and mapping
+                            est_r        <= 1'b1;
+                            local_v_r    <= 1'b0;
+                            rev_r        <= act_deliver(vnic_r);
+                            rt_req_valid <= 1'b1;
+                            req_vni_r    <= vni_r;
+                            req_ip_r     <= b_dip;
+                            state        <= S_RT_WAIT;
+                        end
                     end else if (b_verdict) begin
                         // VERDICT miss (BE): the context's actions, no rule evaluated (but a hairpin's)
                         res_miss    <= 1'b1;
@@ -1349,16 +1396,14 @@ module flow_processor #(
                                               : act_deliver(rt_resp_value[VNIC_W-1:0]);
                             local_v_r <= !b_fe;
                             local_r   <= rt_resp_value[VNIC_W-1:0];
-                            start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
-                            state <= S_ACL1;
+                            egress_acl(!b_fe, rt_resp_value[VNIC_W-1:0], act_deliver(rt_resp_value[VNIC_W-1:0]));
                         end else begin
                             set_drop(DR_NO_ROUTE, stored_r);
                             state <= S_EMIT;
                         end
                     end else if (rt_resp_type == RT_VTEP) begin
                         fwd_r <= act_encap(rt_resp_value, b_eth_dst, rt_resp_geneve);
-                        start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
-                        state <= S_ACL1;
+                        egress_acl(1'b0, {VNIC_W{1'b0}}, act_encap(rt_resp_value, b_eth_dst, rt_resp_geneve));
                     end else begin
                         // MAPPED: mapping lookup (VNI, IP dst)
                         mp_req_valid <= 1'b1;
@@ -1375,16 +1420,14 @@ module flow_processor #(
                             fwd_r     <= act_deliver(mq_idx);
                             local_v_r <= 1'b1;
                             local_r   <= mq_idx;
-                            start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
-                            state <= S_ACL1;
+                            egress_acl(1'b1, mq_idx, act_deliver(mq_idx));
                         end else begin
                             set_drop(DR_UNKNOWN_VNIC, stored_r);
                             state <= S_EMIT;
                         end
                     end else begin
                         fwd_r <= act_encap(mp_resp_vtep, mp_resp_mac, mp_resp_geneve);
-                        start_acl(vnic_acl[vnic_r*8 +: 8], 1'b1);
-                        state <= S_ACL1;
+                        egress_acl(1'b0, {VNIC_W{1'b0}}, act_encap(mp_resp_vtep, mp_resp_mac, mp_resp_geneve));
                     end
                 end
 
@@ -1457,6 +1500,7 @@ module flow_processor #(
                 res_hit         <= 1'b0;
                 res_miss        <= 1'b0;
                 res_closed      <= 1'b0;
+                est_r           <= 1'b0;
                 key_r           <= key_c;
                 dir_r           <= key_dir;
                 vni_r           <= pre_vni;

@@ -143,6 +143,7 @@ module nezha_core #(
     wire                   sess_rb_compact;
     // offload
     wire [N_VNIC*2-1:0]    ol_mode;
+    wire [N_VNIC-1:0]      ol_compact;
     wire [N_VNIC*GRP_W-1:0] ol_group;
     wire [N_VNIC*8-1:0]    ol_version, ol_be_vnic;
     wire [N_VNIC*32-1:0]   ol_be_vtep;
@@ -234,7 +235,7 @@ module nezha_core #(
         .tick_now(tick_now),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
-        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
+        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
         .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
         .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
         .round_due(round_due), .round_tick(round_tick), .pg_ready(pg_ready),
@@ -423,7 +424,7 @@ module nezha_core #(
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
         .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
         .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
-        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
+        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
         .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
         .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
         .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),

@@ -86,7 +86,7 @@ module nezha_csr #(
     sess_ev_insert, sess_ev_insert_fail, sess_ev_aged, sess_ev_kicks, sess_occupancy,
     sess_rb_req, sess_rb_loc, sess_rb_done, sess_rb_entry, sess_rb_compact,
     ev_nz_redirect, ev_nz_verdict_tx, ev_nz_verdict_rx, ev_nz_fallback, ev_probe_reply_tx, ev_probe_reply_rx,
-    ol_mode, ol_group, ol_version, ol_be_vnic, ol_be_vtep, fg_count, fg_vtep, fg_alive,
+    ol_mode, ol_compact, ol_group, ol_version, ol_be_vnic, ol_be_vtep, fg_count, fg_vtep, fg_alive,
     lv_refresh, lv_addr, lv_tick, round_due, round_tick, lv_round, lv_round_tick, probe_tx, cfg_req, cfg_ack,
     tx_net_beat, tx_net_last, tx_net_bytes, tx_host_beat, tx_host_last, tx_host_bytes
 );
@@ -218,6 +218,7 @@ module nezha_csr #(
     input  wire                   ev_probe_reply_tx;
     input  wire                   ev_probe_reply_rx;
     output wire [N_VNIC*2-1:0]    ol_mode;
+    output wire [N_VNIC-1:0]      ol_compact;
     output wire [N_VNIC*GRP_W-1:0] ol_group;
     output wire [N_VNIC*8-1:0]    ol_version;
     output wire [N_VNIC*8-1:0]    ol_be_vnic;
@@ -645,6 +646,7 @@ module nezha_csr #(
     end
 
     wire [1:0]  o_mode    = stg[NZ_OFFLOAD_MODE_WORD*32 + NZ_OFFLOAD_MODE_SHIFT +: NZ_OFFLOAD_MODE_WIDTH];
+    wire        o_compact = stg[NZ_OFFLOAD_COMPACT_WORD*32 + NZ_OFFLOAD_COMPACT_SHIFT];
     wire [7:0]  o_group   = stg[NZ_OFFLOAD_GROUP_WORD*32 + NZ_OFFLOAD_GROUP_SHIFT +: NZ_OFFLOAD_GROUP_WIDTH];
     wire [7:0]  o_version = stg[NZ_OFFLOAD_VERSION_WORD*32 + NZ_OFFLOAD_VERSION_SHIFT +: NZ_OFFLOAD_VERSION_WIDTH];
     wire [7:0]  o_be_vnic = stg[NZ_OFFLOAD_BE_VNIC_WORD*32 + NZ_OFFLOAD_BE_VNIC_SHIFT +: NZ_OFFLOAD_BE_VNIC_WIDTH];
@@ -738,10 +740,10 @@ module nezha_csr #(
     wire [VNIC_W-1:0] oi = tidx[T_OL][VNIC_W-1:0];
     offload_table #(.VNIC_W(VNIC_W), .GRP_W(GRP_W)) u_offload (
         .clk(clk), .rst(rst),
-        .wr_en(commit && c_tbl == T_OL), .wr_idx(oi), .wr_mode(o_mode), .wr_group(o_group[GRP_W-1:0]),
+        .wr_en(commit && c_tbl == T_OL), .wr_idx(oi), .wr_mode(o_mode), .wr_compact(o_compact), .wr_group(o_group[GRP_W-1:0]),
         .wr_version(o_version), .wr_be_vnic(o_be_vnic), .wr_be_vtep(o_be_vtep),
-        .ol_mode(ol_mode), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
-        .ol_be_vtep(ol_be_vtep)
+        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version),
+        .ol_be_vnic(ol_be_vnic), .ol_be_vtep(ol_be_vtep)
     );
 
     wire [GRP_W-1:0] gi = tidx[T_FG][GRP_W-1:0];
@@ -827,6 +829,7 @@ module nezha_csr #(
 
         f_ol = 512'd0;
         f_ol[NZ_OFFLOAD_MODE_WORD*32 + NZ_OFFLOAD_MODE_SHIFT +: NZ_OFFLOAD_MODE_WIDTH]          = ol_mode[oi*2 +: 2];
+        f_ol[NZ_OFFLOAD_COMPACT_WORD*32 + NZ_OFFLOAD_COMPACT_SHIFT]                             = ol_compact[oi];
         f_ol[NZ_OFFLOAD_GROUP_WORD*32 + NZ_OFFLOAD_GROUP_SHIFT +: GRP_W]                       = ol_group[oi*GRP_W +: GRP_W];
         f_ol[NZ_OFFLOAD_VERSION_WORD*32 + NZ_OFFLOAD_VERSION_SHIFT +: NZ_OFFLOAD_VERSION_WIDTH] = ol_version[oi*8 +: 8];
         f_ol[NZ_OFFLOAD_BE_VNIC_WORD*32 + NZ_OFFLOAD_BE_VNIC_SHIFT +: NZ_OFFLOAD_BE_VNIC_WIDTH] = ol_be_vnic[oi*8 +: 8];

@@ -90,7 +90,7 @@ localparam [31:0] NZ_SESSION_CMD = 32'h00000910; // wo
 localparam [31:0] NZ_SESSION_STATUS = 32'h00000914; // ro
 localparam [31:0] NZ_SESSION_ENTRIES = 32'h00000918; // ro
 localparam [31:0] NZ_SESSION_DATA = 32'h00000920; // rw
-localparam [31:0] NZ_OFFLOAD_BASE = 32'h00000A00; // per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); GROUP >= N_GROUPS is BAD_VALUE
+localparam [31:0] NZ_OFFLOAD_BASE = 32'h00000A00; // per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); COMPACT: accepted verdicts insert compact session entries (section 8); GROUP >= N_GROUPS is BAD_VALUE
 localparam [31:0] NZ_OFFLOAD_TYPE = 32'h4E5A000A; // block type id
 localparam [31:0] NZ_OFFLOAD_INDEX = 32'h00000A0C; // rw
 localparam [31:0] NZ_OFFLOAD_CMD = 32'h00000A10; // wo
@@ -168,6 +168,7 @@ localparam integer NZ_SESSION_ACT1_VTEP_WORD = 13, NZ_SESSION_ACT1_VTEP_SHIFT = 
 localparam integer NZ_SESSION_ACT1_MAC_LO_WORD = 14, NZ_SESSION_ACT1_MAC_LO_SHIFT = 0, NZ_SESSION_ACT1_MAC_LO_WIDTH = 32;
 localparam integer NZ_SESSION_ACT1_MAC_HI_WORD = 15, NZ_SESSION_ACT1_MAC_HI_SHIFT = 0, NZ_SESSION_ACT1_MAC_HI_WIDTH = 16;
 localparam integer NZ_OFFLOAD_MODE_WORD = 0, NZ_OFFLOAD_MODE_SHIFT = 0, NZ_OFFLOAD_MODE_WIDTH = 2;
+localparam integer NZ_OFFLOAD_COMPACT_WORD = 0, NZ_OFFLOAD_COMPACT_SHIFT = 2, NZ_OFFLOAD_COMPACT_WIDTH = 1;
 localparam integer NZ_OFFLOAD_GROUP_WORD = 0, NZ_OFFLOAD_GROUP_SHIFT = 8, NZ_OFFLOAD_GROUP_WIDTH = 8;
 localparam integer NZ_OFFLOAD_VERSION_WORD = 0, NZ_OFFLOAD_VERSION_SHIFT = 16, NZ_OFFLOAD_VERSION_WIDTH = 8;
 localparam integer NZ_OFFLOAD_BE_VNIC_WORD = 0, NZ_OFFLOAD_BE_VNIC_SHIFT = 24, NZ_OFFLOAD_BE_VNIC_WIDTH = 8;

@@ -29,6 +29,7 @@ public sealed partial class NicDriver
         Span<uint> d = stackalloc uint[OffloadWords];
         d.Clear();
         F.OFFLOAD_MODE.Set(d, (uint)e.Mode);
+        F.OFFLOAD_COMPACT.Set(d, e.Compact ? 1u : 0u);
         F.OFFLOAD_GROUP.Set(d, (uint)e.Group);
         F.OFFLOAD_VERSION.Set(d, e.Version);
         F.OFFLOAD_BE_VNIC.Set(d, (uint)e.BeVnic);
@@ -42,7 +43,7 @@ public sealed partial class NicDriver
         Span<uint> d = stackalloc uint[OffloadWords];
         OffloadTbl.Read(vnic, d);
         return new OffloadEntry((OffloadMode)F.OFFLOAD_MODE.Get(d), (int)F.OFFLOAD_GROUP.Get(d), (byte)F.OFFLOAD_VERSION.Get(d),
-                                (int)F.OFFLOAD_BE_VNIC.Get(d), F.OFFLOAD_BE_VTEP.Get(d));
+                                (int)F.OFFLOAD_BE_VNIC.Get(d), F.OFFLOAD_BE_VTEP.Get(d), F.OFFLOAD_COMPACT.Get(d) != 0);
     }
 
     /// <summary>Writes FE group <paramref name="group"/>; its members start alive (their liveness restarts).</summary>

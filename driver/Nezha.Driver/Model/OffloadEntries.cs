@@ -6,19 +6,22 @@ namespace Nezha.Driver;
 /// A vNIC's offload entry (OFFLOAD block, docs/nezha-offload.md sections 1 and 6). LOCAL: a normal vNIC. BE: the
 /// vNIC lives here and new flows are decided by FE group <paramref name="Group"/>. FE: this vNIC table entry is
 /// a copy of vNIC <paramref name="BeVnic"/> of the back end at <paramref name="BeVtep"/>. <paramref name="Version"/>
-/// is the vNIC's table version (requests and verdicts must carry it).
+/// is the vNIC's table version (requests and verdicts must carry it). <paramref name="Compact"/> (BE, DRAIN):
+/// accepted verdicts insert compact session entries, without actions (docs/nezha-offload.md section 8).
 /// </summary>
-public sealed record OffloadEntry(OffloadMode Mode, int Group, byte Version, int BeVnic, uint BeVtep)
+public sealed record OffloadEntry(OffloadMode Mode, int Group, byte Version, int BeVnic, uint BeVtep, bool Compact = false)
 {
     /// <summary>A normal vNIC (the reset state).</summary>
     public static OffloadEntry Local { get; } = new(OffloadMode.Local, 0, 0, 0, 0);
 
     /// <summary>The back end of an offloaded vNIC, decided by FE group <paramref name="group"/>.</summary>
-    public static OffloadEntry Backend(int group, byte version) => new(OffloadMode.Be, group, version, 0, 0);
+    public static OffloadEntry Backend(int group, byte version, bool compact = false) =>
+        new(OffloadMode.Be, group, version, 0, 0, compact);
 
     /// <summary>A back end being reverted: it no longer redirects new flows but still accepts verdicts of
     /// <paramref name="group"/> with <paramref name="version"/> (those already on their way).</summary>
-    public static OffloadEntry Draining(int group, byte version) => new(OffloadMode.Drain, group, version, 0, 0);
+    public static OffloadEntry Draining(int group, byte version, bool compact = false) =>
+        new(OffloadMode.Drain, group, version, 0, 0, compact);
 
     /// <summary>An FE copy of vNIC <paramref name="beVnic"/> of the back end at <paramref name="beVtep"/>.</summary>
     public static OffloadEntry FrontendCopy(uint beVtep, int beVnic, byte version) => new(OffloadMode.Fe, 0, version, beVnic, beVtep);

@@ -2,7 +2,7 @@ namespace Nezha.Driver.Offload;
 
 /// <summary>An offload entry as the controller sees it (docs/nezha-offload.md section 6, block OFFLOAD).</summary>
 /// <param name="Mode">0 LOCAL, 1 BE, 2 FE, 3 DRAIN.</param>
-public sealed record OffloadState(int Mode, int Group, int Version, int BeVnic, uint BeVtep)
+public sealed record OffloadState(int Mode, int Group, int Version, int BeVnic, uint BeVtep, bool Compact = false)
 {
     public const int Local = 0, Be = 1, Fe = 2, Drain = 3;
     public static readonly OffloadState LocalEntry = new(Local, 0, 0, 0, 0);

@@ -14,11 +14,11 @@ public sealed class NicOffloadCard(NicDriver driver) : IOffloadCard
     public OffloadState ReadOffload(int vnic)
     {
         var e = driver.ReadOffload(vnic);
-        return new OffloadState((int)e.Mode, e.Group, e.Version, e.BeVnic, e.BeVtep);
+        return new OffloadState((int)e.Mode, e.Group, e.Version, e.BeVnic, e.BeVtep, e.Compact);
     }
 
     public void WriteOffload(int vnic, OffloadState e) =>
-        driver.WriteOffload(vnic, new OffloadEntry((OffloadMode)e.Mode, e.Group, (byte)e.Version, e.BeVnic, e.BeVtep));
+        driver.WriteOffload(vnic, new OffloadEntry((OffloadMode)e.Mode, e.Group, (byte)e.Version, e.BeVnic, e.BeVtep, e.Compact));
 
     public FeGroupState ReadFeGroup(int group)
     {

@@ -117,9 +117,9 @@ public sealed partial class OffloadController
     }
 
     /// <summary>Offloads by hand (as a test or an operator would), recorded like a decision.</summary>
-    public ActiveOffload OffloadNow(string be, int vnic, IReadOnlyList<string> fes, string reason)
+    public ActiveOffload OffloadNow(string be, int vnic, IReadOnlyList<string> fes, string reason, bool compact = false)
     {
-        var a = Executor.Offload(be, vnic, fes, reason);
+        var a = Executor.Offload(be, vnic, fes, reason, compact);
         Decider.Applied(a);
         UpdateSamplers();
         return a;

@@ -22,7 +22,7 @@ public sealed record NicLoad(string Nic, ulong Cycles, ulong Occupancy, IReadOnl
 }
 
 /// <summary>An active offload: a BE's vNIC and, per FE, the vNIC slot of its copy there.</summary>
-public sealed record ActiveOffload(string Be, int Vnic, IReadOnlyList<(string Fe, int CopyVnic)> Fes, int Version);
+public sealed record ActiveOffload(string Be, int Vnic, IReadOnlyList<(string Fe, int CopyVnic)> Fes, int Version, bool Compact = false);
 
 public enum DecisionKind { Offload, Revert, NoCandidate }
 

@@ -126,8 +126,9 @@ public sealed partial class OffloadExecutor
     // ------------------------------------------------------------------ offload
 
     /// <summary>Offloads <paramref name="vnic"/> of <paramref name="be"/> to <paramref name="fes"/>; undoes its own
-    /// partial work and throws <see cref="OffloadException"/> when a step fails.</summary>
-    public ActiveOffload Offload(string be, int vnic, IReadOnlyList<string> fes, string reason = "")
+    /// partial work and throws <see cref="OffloadException"/> when a step fails. <paramref name="compact"/>: the BE
+    /// keeps compact session entries for the new flows (docs/nezha-offload.md section 8).</summary>
+    public ActiveOffload Offload(string be, int vnic, IReadOnlyList<string> fes, string reason = "", bool compact = false)
     {
         if (fes.Count is < 1 or > 4) throw new ArgumentException("an FE group holds 1..4 FEs", nameof(fes));
         var b = Get(be);
@@ -158,7 +159,7 @@ public sealed partial class OffloadExecutor
             if (!back.Members.SequenceEqual(grp.Members))
                 throw new OffloadException($"{be}: FE group {group} reads back as [{string.Join(", ", back.Members.Select(NetFormat.Ip))}]");
             b.Groups[group] = back;
-            var be1 = new OffloadState(OffloadState.Be, group, version, 0, 0);
+            var be1 = new OffloadState(OffloadState.Be, group, version, 0, 0, compact);
             WriteChecked(b, vnic, be1);
         }
         catch (Exception e) when (e is OffloadException or NicRegisterException)
@@ -167,7 +168,7 @@ public sealed partial class OffloadExecutor
             TryUndo(b, vnic, group, copies);
             throw e as OffloadException ?? new OffloadException(e.Message);
         }
-        var active = new ActiveOffload(be, vnic, copies.Select(c => (c.Fe, c.Slot)).ToList(), version);
+        var active = new ActiveOffload(be, vnic, copies.Select(c => (c.Fe, c.Slot)).ToList(), version, compact);
         _installed[(be, vnic)] = new Installed(active, group, copies);
         Operations++;
         Log.OffloadDone(_log, be, vnic, group, version, string.Join(", ", copies.Select(c => $"{c.Fe} (vNIC {c.Slot}, ACL set {c.AclSet})")));
@@ -269,7 +270,7 @@ public sealed partial class OffloadExecutor
         // keep the version: the copies are going away, and the next offload counts on from here
         if (DrainCycles > 0)
         {
-            WriteChecked(b, vnic, new OffloadState(OffloadState.Drain, inst.Group, inst.Active.Version, 0, 0));
+            WriteChecked(b, vnic, new OffloadState(OffloadState.Drain, inst.Group, inst.Active.Version, 0, 0, inst.Active.Compact));
             if (!WaitCycles(b, DrainCycles)) Log.ClockStopped(_log, be);
         }
         WriteChecked(b, vnic, OffloadState.LocalEntry with { Version = inst.Active.Version });

@@ -184,7 +184,7 @@ public static class NezhaRegs
     public const uint SESSION_ENTRIES = 0x0918;
     /// <summary>rw</summary>
     public const uint SESSION_DATA = 0x0920;
-    /// <summary>per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); GROUP &gt;= N_GROUPS is BAD_VALUE</summary>
+    /// <summary>per-vNIC offload entries (docs/nezha-offload.md), N_VNIC entries; MODE 0 LOCAL, 1 BE, 2 FE, 3 DRAIN (a BE that redirects no more but still accepts verdicts); COMPACT: accepted verdicts insert compact session entries (section 8); GROUP &gt;= N_GROUPS is BAD_VALUE</summary>
     public const uint OFFLOAD_BASE = 0x0A00;
     /// <summary>block type id</summary>
     public const uint OFFLOAD_TYPE = 0x4E5A000A;
@@ -284,6 +284,7 @@ public static class NezhaFields
     public static readonly RegField SESSION_ACT1_MAC_LO = new(14, 0, 32);
     public static readonly RegField SESSION_ACT1_MAC_HI = new(15, 0, 16);
     public static readonly RegField OFFLOAD_MODE = new(0, 0, 2);
+    public static readonly RegField OFFLOAD_COMPACT = new(0, 2, 1);
     public static readonly RegField OFFLOAD_GROUP = new(0, 8, 8);
     public static readonly RegField OFFLOAD_VERSION = new(0, 16, 8);
     public static readonly RegField OFFLOAD_BE_VNIC = new(0, 24, 8);

@@ -45,6 +45,14 @@ public static class ClusterOffload
 
     public static readonly ClusterScenarios.OffloadHook Hook = Install;
 
+    /// <summary>As <see cref="Install"/>, with the BE keeping compact session entries (docs/nezha-offload.md section 8).</summary>
+    public static readonly ClusterScenarios.OffloadHook CompactHook = (nc, fes) =>
+    {
+        Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(),
+                                  $"requested: {fes} FEs, compact entries", compact: true);
+        nc.C.Resync();
+    };
+
     /// <summary>Whether the simulated build has the OFFLOAD register block (docs/nezha-offload.md section 6).</summary>
     public static bool Supported(ClusterOptions o)
     {

@@ -248,7 +248,12 @@ public sealed partial class NicModel
             e.Ts = now;
             if (!rst && fin) e.SetFin(dir);
             if (dir != (e.InitDir ? 1 : 0)) e.Est = true;
-            var v = Act(frame, act, h, vni, false, true);
+            // a compact entry stores no actions (docs/nezha-offload.md section 8): towards the VM deliver to the
+            // attributed vNIC, an egress VERDICT carries its action, a frame from the VM has it recomputed
+            var v = !e.Compact ? Act(frame, act, h, vni, false, true)
+                  : verdict is { Dir: 1 } ev ? Act(frame, new ModelSessionAction((ActionType)ev.Act, 0, ev.Vtep, ev.Mac), h, vni, false, true)
+                  : verdict.HasValue || port != ModelFrame.Host ? Act(frame, ModelSessionAction.Deliver(attributed), h, vni, false, true)
+                  : Recompute(frame, attributed, vni, h);
             if (rst)
             {
                 _sess.Delete(slot);
@@ -277,38 +282,8 @@ public sealed partial class NicModel
         {
             if (_offload.Mode(attributed) == OffloadMode.Be) _c.Inc(StatIndex.NzFallback);
             _c.VnicNewFlow(attributed, slowCycles);
-            int s = attributed, local = -1;
-            int ri = _routes.Lookup(vni, _pi.Dip);
-            if (ri < 0) return Drop(DropReason.NoRoute, true, false);
-            ref readonly var rt = ref _routes[ri];
-            switch (rt.Type)
-            {
-                case RouteType.Drop:
-                    return Drop(DropReason.RouteDrop, true, false);
-                case RouteType.Local:
-                    local = (int)rt.Value;
-                    if (!_vnics.Enabled(local)) return Drop(DropReason.NoRoute, true, false);
-                    fwd = ModelSessionAction.Deliver(local);
-                    break;
-                case RouteType.Vtep:
-                    fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst, rt.Tunnel);
-                    break;
-                default: // Mapped
-                    int mi = _map.Lookup(vni, _pi.Dip);
-                    if (mi < 0) return Drop(DropReason.NoMapping, true, false);
-                    ref readonly var m = ref _map[mi];
-                    if (m.Vtep == _cfg.VtepIp)
-                    {
-                        local = _vnics.FindByVniMac(vni, m.Mac);
-                        if (local < 0) return Drop(DropReason.UnknownVnic, true, false);
-                        fwd = ModelSessionAction.Deliver(local);
-                    }
-                    else
-                    {
-                        fwd = ModelSessionAction.Encap(m.Vtep, m.Mac, m.Tunnel);
-                    }
-                    break;
-            }
+            int s = attributed;
+            if (HostRoute(vni, false, out fwd, out int local) is { } rd) return rd;
             allow = _acl.Evaluate(_vnics[s].AclSet, AclTable.Egress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
             if (allow && local >= 0)
                 allow = _acl.Evaluate(_vnics[local].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
@@ -342,10 +317,66 @@ public sealed partial class NicModel
                 Act0 = dir == 0 ? fwd : rev,
                 Act1 = dir == 0 ? rev : fwd,
                 Hash = h,
+                // an accepted VERDICT of a vNIC with COMPACT: a compact entry, unless a hairpin
+                Compact = verdict is { } cv && _offload.Compact(attributed) && !(cv.Dir == 1 && cv.Vtep == _cfg.VtepIp),
             };
             _sess.Insert(ne, now, idle, close);
         }
         return Act(frame, fwd, h, vni, true, false);
+    }
+
+    /// <summary>
+    /// Route (and mapping) of a host-port frame of vNIC s (4.6): the forward action and the local target (-1 for
+    /// none), or the drop. <paramref name="hit"/> marks the drop of a compact hit's recompute.
+    /// </summary>
+    private ModelVerdict? HostRoute(uint vni, bool hit, out ModelSessionAction fwd, out int local)
+    {
+        fwd = default;
+        local = -1;
+        int ri = _routes.Lookup(vni, _pi.Dip);
+        if (ri < 0) return Drop(DropReason.NoRoute, true, hit);
+        ref readonly var rt = ref _routes[ri];
+        switch (rt.Type)
+        {
+            case RouteType.Drop:
+                return Drop(DropReason.RouteDrop, true, hit);
+            case RouteType.Local:
+                local = (int)rt.Value;
+                if (!_vnics.Enabled(local)) return Drop(DropReason.NoRoute, true, hit);
+                fwd = ModelSessionAction.Deliver(local);
+                return null;
+            case RouteType.Vtep:
+                fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst, rt.Tunnel);
+                return null;
+            default: // Mapped
+                int mi = _map.Lookup(vni, _pi.Dip);
+                if (mi < 0) return Drop(DropReason.NoMapping, true, hit);
+                ref readonly var m = ref _map[mi];
+                if (m.Vtep == _cfg.VtepIp)
+                {
+                    local = _vnics.FindByVniMac(vni, m.Mac);
+                    if (local < 0) return Drop(DropReason.UnknownVnic, true, hit);
+                    fwd = ModelSessionAction.Deliver(local);
+                }
+                else
+                {
+                    fwd = ModelSessionAction.Encap(m.Vtep, m.Mac, m.Tunnel);
+                }
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// A frame from vNIC s that hit a compact entry (docs/nezha-offload.md section 8): the action from the route
+    /// and mapping, without the egress ACL of s (the flow is established) and without an insert; a local target's
+    /// ingress ACL still runs. No NEW_FLOWS (the monitor reports the slow-path cycles).
+    /// </summary>
+    private ModelVerdict Recompute(ReadOnlySpan<byte> frame, int s, uint vni, uint h)
+    {
+        if (HostRoute(vni, true, out var fwd, out int local) is { } rd) return rd;
+        if (local >= 0 && !_acl.Evaluate(_vnics[local].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport))
+            return Drop(DropReason.AclDeny, true, true);
+        return Act(frame, fwd, h, vni, true, true);
     }
 
     // 4.7

@@ -3,7 +3,7 @@ using Nezha.Driver.Registers;
 namespace Nezha.Verify.Model;
 
 /// <summary>One offload entry (OFFLOAD layout, docs/nezha-offload.md sections 1 and 6).</summary>
-public readonly record struct ModelOffloadEntry(OffloadMode Mode, int Group, byte Version, byte BeVnic, uint BeVtep);
+public readonly record struct ModelOffloadEntry(OffloadMode Mode, int Group, byte Version, byte BeVnic, uint BeVtep, bool Compact);
 
 /// <summary>
 /// The per-vNIC offload entries: N_VNIC entries, validation (MODE 3 and GROUP >= N_GROUPS are BAD_VALUE) and
@@ -25,6 +25,9 @@ internal sealed class OffloadTable
 
     public OffloadMode Mode(int i) => (uint)i < (uint)_e.Length ? _e[i].Mode : OffloadMode.Local;
 
+    /// <summary>COMPACT: accepted verdicts of vNIC <paramref name="i"/> insert compact session entries.</summary>
+    public bool Compact(int i) => (uint)i < (uint)_e.Length && _e[i].Compact;
+
     /// <summary>An FE copy: never a vNIC frames are delivered to or received from.</summary>
     public bool IsCopy(int i) => Mode(i) == OffloadMode.Fe;
 
@@ -44,7 +47,8 @@ internal sealed class OffloadTable
         uint group = NezhaFields.OFFLOAD_GROUP.Get(d);
         if (group >= (uint)_groups) return TableStatus.BadValue;
         _e[index] = new ModelOffloadEntry((OffloadMode)mode, (int)group, (byte)NezhaFields.OFFLOAD_VERSION.Get(d),
-                                          (byte)NezhaFields.OFFLOAD_BE_VNIC.Get(d), NezhaFields.OFFLOAD_BE_VTEP.Get(d));
+                                          (byte)NezhaFields.OFFLOAD_BE_VNIC.Get(d), NezhaFields.OFFLOAD_BE_VTEP.Get(d),
+                                          NezhaFields.OFFLOAD_COMPACT.Get(d) != 0);
         return TableStatus.Ok;
     }
 
@@ -55,6 +59,7 @@ internal sealed class OffloadTable
         ref readonly var e = ref _e[index];
         d[0] = d[1] = 0;
         NezhaFields.OFFLOAD_MODE.Set(d, (uint)e.Mode);
+        NezhaFields.OFFLOAD_COMPACT.Set(d, e.Compact ? 1u : 0u);
         NezhaFields.OFFLOAD_GROUP.Set(d, (uint)e.Group);
         NezhaFields.OFFLOAD_VERSION.Set(d, e.Version);
         NezhaFields.OFFLOAD_BE_VNIC.Set(d, e.BeVnic);

@@ -167,7 +167,7 @@ public static class RandomTopology
                                       .Select(_ => rnd.Next(3) > 0 ? remoteVteps[rnd.Next(remoteVteps.Length)] : Vtep())
                                       .Distinct().ToArray();
             foreach (var vm in vms.OrderBy(_ => rnd.Next()).Take(rnd.Next(1, Math.Max(2, nVm / 2) + 1)))
-                offloaded.Add(new OffloadedVnic(vm, rnd.Next(groups.Length), (byte)rnd.Next(256), rnd.Next(5) == 0));
+                offloaded.Add(new OffloadedVnic(vm, rnd.Next(groups.Length), (byte)rnd.Next(256), rnd.Next(5) == 0, rnd.Next(2) == 0));
             var free = Enumerable.Range(0, info.NVnic).Except(vms.Select(v => v.Vnic)).OrderBy(_ => rnd.Next()).ToArray();
             for (int i = 0; i < Math.Min(free.Length, rnd.Next(1, 3)); i++)
             {

@@ -14,7 +14,7 @@ public sealed record RemoteVm(uint Vni, ulong Mac, uint Ip, uint Vtep, TunnelTyp
 public sealed record FeCopy(LocalVm Copy, int BeVnic, uint BeVtep, byte Version);
 
 /// <summary>A vNIC of the card offloaded to FE group <paramref name="Group"/> (MODE = BE, or DRAIN).</summary>
-public sealed record OffloadedVnic(LocalVm Vm, int Group, byte Version, bool Draining);
+public sealed record OffloadedVnic(LocalVm Vm, int Group, byte Version, bool Draining, bool Compact = false);
 
 /// <summary>
 /// The standard test topology, small enough for every configuration (4 vNICs, 2 ACL sets, 4 routes):
@@ -161,7 +161,7 @@ public sealed class Topology
             d.WriteOffload(vm.Vnic, new OffloadEntry(OffloadMode.Fe, 0, c.Version, c.BeVnic, c.BeVtep));
         }
         foreach (var o in Offloaded)
-            d.WriteOffload(o.Vm.Vnic, new OffloadEntry(o.Draining ? OffloadMode.Drain : OffloadMode.Be, o.Group, o.Version, 0, 0));
+            d.WriteOffload(o.Vm.Vnic, new OffloadEntry(o.Draining ? OffloadMode.Drain : OffloadMode.Be, o.Group, o.Version, 0, 0, o.Compact));
     }
 
     /// <summary>A TCP segment from a local VM, addressed at L2 to the gateway as a routed guest would.</summary>

@@ -109,14 +109,15 @@ public class RandomTopologyTests : BenchFixture
                                   $"{string.Join(",", T.Vms.Select(v => v.Vnic))}, {T.Remotes.Length} remote VMs, " +
                                   $"{T.Routes.Length} routes, ACL rules {string.Join("/", T.AclSets.Select(a => a.Length))}; " +
                                   $"FE groups {string.Join("/", T.FeGroups.Select(g => g.Length))}, offloaded vNICs " +
-                                  $"{string.Join(",", T.Offloaded.Select(o => o.Draining ? $"{o.Vm.Vnic}(drain)" : $"{o.Vm.Vnic}"))}, " +
+                                  $"{string.Join(",", T.Offloaded.Select(o => $"{o.Vm.Vnic}{(o.Draining ? "(drain)" : "")}{(o.Compact ? "(compact)" : "")}"))}, " +
                                   $"FE copies {string.Join(",", T.FeCopies.Select(c => c.Copy.Vnic))}, probe {T.ProbeTiming}, MTU {T.Mtu?.ToString() ?? "max"}");
         var verdicts = ConstrainedRandomTests.RunRandomTraffic(B, T, Info, _seed, frames, tickEvery: 50);
         TestContext.Out.WriteLine("nezha: " + string.Join(", ", new[]
         {
             StatIndex.NzRedirects, StatIndex.NzVerdictsTx, StatIndex.NzVerdictsRx, StatIndex.NzFallback,
             StatIndex.ProbesTx, StatIndex.ProbeRepliesTx, StatIndex.ProbeRepliesRx, StatIndex.FeDown,
-        }.Select(i => $"{i}={B.Stat(i)}")));
+        }.Select(i => $"{i}={B.Stat(i)}")) +
+            $"; compact session entries at the end {Enumerable.Range(0, B.Params.SessSlots).Count(i => B.Model.Session(i) is { Valid: true, Compact: true })}");
         Assert.That(verdicts.GetValueOrDefault("forwarded"), Is.GreaterThan(frames / 20), "some of the traffic passes");
     }
 }

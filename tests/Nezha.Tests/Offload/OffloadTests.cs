@@ -70,10 +70,19 @@ public class OffloadTests
         d.WriteOffload(CopyIndex, new OffloadEntry(OffloadMode.Fe, 0, (byte)version, 0, Topology.Vtep));
     }
 
-    private void MakeBe(int version, int group = 0)
+    private void MakeBe(int version, int group = 0, bool compact = false)
     {
         _a.D.WriteFeGroup(group, FeGroupEntry.Of(_fes.Select(f => f.Vtep).ToArray()));
-        _a.D.WriteOffload(0, new OffloadEntry(OffloadMode.Be, group, (byte)version, 0, 0));
+        _a.D.WriteOffload(0, new OffloadEntry(OffloadMode.Be, group, (byte)version, 0, 0, compact));
+    }
+
+    /// <summary>A's session entry of a TCP flow of VPC 100 as read back from the card (checked against the model).</summary>
+    private SessionEntryView SessionOf(uint sip, ushort sport, uint dip, ushort dport)
+    {
+        int slot = _a.B.Model.FindSession(100, IpProto.Tcp, sip, sport, dip, dport, (ushort)_a.D.ReadTick());
+        Assert.That(slot, Is.GreaterThanOrEqualTo(0), "the flow has a session on A");
+        _a.B.CompareSessionTable(new[] { slot });
+        return _a.D.ReadSession(slot);
     }
 
     private void FromVm0(byte[] frame) => _a.B.SendFromVm(0, frame);
@@ -186,6 +195,103 @@ public class OffloadTests
         _fab.Run();
         Assert.That(_a.Stat(StatIndex.AclDeny), Is.EqualTo(1));
         Assert.That(_a.Host, Has.Count.EqualTo(2));
+        _fab.CheckAll();
+    }
+
+    // =================================================================================== compact mode
+
+    [Test]
+    public void ACompactBackEndKeepsStateOnlyAndForwardsBothDirectionsWithoutTheFes()
+    {
+        Build(fes: 2);
+        MakeBe(Version, compact: true);
+        Assert.That(_a.D.ReadOffload(0).Compact, Is.True);
+
+        // a new outbound flow takes the detour as before; its entry on A is compact
+        FromVm0(Syn(40000));
+        _fab.Run();
+        Assert.That(_fab.Hops.Select(h => h.Kind), Is.EqualTo(new[] { Ctx.Request, Ctx.Verdict, 0 }));
+        var e = SessionOf(Vm0.Ip, 40000, Remote.Ip, 80);
+        Assert.That((e.Compact, e.Act0.Type, e.Act1.Type, e.Pkts), Is.EqualTo((true, ActionType.None, ActionType.None, 1u)),
+            "key and state only");
+
+        // established: from the VM the BE finds the action in its own route and mapping (no FE, no new flow);
+        // towards the VM it delivers to the vNIC
+        int n = _fab.Hops.Count;
+        FromVm0(_t.FromVmTcp(Vm0, Remote.Ip, 40000, 80, TcpFlags.Ack, payload: 100));
+        _a.B.Send(NicBench.Net, _t.FromRemoteTcp(Remote, Vm0, 80, 40000, TcpFlags.Syn | TcpFlags.Ack, payload: 10));
+        _fab.Run();
+        Assert.That(HopsSince(n).Select(h => (h.Kind, h.Dst)), Is.EqualTo(new[] { (0, Remote.Vtep) }), "straight to the remote host");
+        Assert.That(_a.Host.Select(h => h.TUser), Is.EqualTo(new[] { 0u }));
+        Assert.That(_a.Stat(StatIndex.SessHits), Is.EqualTo(2));
+        Assert.That(_a.D.ReadVnicCounters(0).NewFlows, Is.EqualTo(1), "a recompute is not a new flow");
+        e = SessionOf(Vm0.Ip, 40000, Remote.Ip, 80);
+        Assert.That((e.Compact, e.Pkts, e.Established), Is.EqualTo((true, 3u, true)));
+
+        // a new inbound flow: compact too; the VM's answer is encapsulated to the remote host from the mapping
+        _a.B.Send(NicBench.Net, _t.FromRemoteTcp(Remote, Vm0, 50000, 22, TcpFlags.Syn, payload: 30));
+        _fab.Run();
+        Assert.That(SessionOf(Remote.Ip, 50000, Vm0.Ip, 22).Compact, Is.True);
+        n = _fab.Hops.Count;
+        FromVm0(_t.FromVmTcp(Vm0, Remote.Ip, 22, 50000, TcpFlags.Syn | TcpFlags.Ack));
+        _fab.Run();
+        Assert.That(HopsSince(n).Select(h => (h.Kind, h.Dst)), Is.EqualTo(new[] { (0, Remote.Vtep) }));
+
+        // a hairpin to another VM of A still gets a full entry (its other side is a local vNIC)
+        var vm2 = _t.Vms[2];
+        FromVm0(_t.FromVmTcp(Vm0, vm2.Ip, 40100, 80, TcpFlags.Syn));
+        _fab.Run();
+        Assert.That(SessionOf(Vm0.Ip, 40100, vm2.Ip, 80).Compact, Is.False);
+
+        // reverted to LOCAL: the compact flows keep working, their egress actions still recomputed
+        _a.D.WriteOffload(0, OffloadEntry.Local);
+        n = _fab.Hops.Count;
+        FromVm0(_t.FromVmTcp(Vm0, Remote.Ip, 40000, 80, TcpFlags.Fin | TcpFlags.Ack));
+        _a.B.Send(NicBench.Net, _t.FromRemoteTcp(Remote, Vm0, 80, 40000, TcpFlags.Fin | TcpFlags.Ack));
+        _fab.Run();
+        Assert.That(HopsSince(n).Select(h => (h.Kind, h.Dst)), Is.EqualTo(new[] { (0, Remote.Vtep) }));
+        Assert.That(_a.Host, Has.Count.EqualTo(4), "the remote's FIN delivered too");
+        e = SessionOf(Vm0.Ip, 40000, Remote.Ip, 80);
+        Assert.That((e.Compact, e.Fin0, e.Fin1), Is.EqualTo((true, true, true)));
+        Assert.That(_a.D.ReadVnicCounters(0).NewFlows, Is.EqualTo(3));
+        _a.B.CompareSessionTable();
+        _fab.CheckAll();
+    }
+
+    [Test]
+    public void ACompactHitFromTheVmFollowsTheRoutesAndStillHonoursALocalTargetsIngressRules()
+    {
+        Build(fes: 1);
+        MakeBe(Version, compact: true);
+        FromVm0(Syn(40300, dport: 443));
+        _fab.Run();
+        Assert.That(SessionOf(Vm0.Ip, 40300, Remote.Ip, 443).Compact, Is.True);
+        byte[] Next(int payload) => _t.FromVmTcp(Vm0, Remote.Ip, 40300, 443, TcpFlags.Ack, payload: payload);
+
+        // the remote VM moves behind another VTEP: established packets follow the new mapping
+        uint moved = Ip("192.168.100.77");
+        _a.D.AddMapping(new MappingEntry(true, 100, Remote.Ip, moved, Remote.Mac));
+        int n = _fab.Hops.Count;
+        FromVm0(Next(1));
+        _fab.Run();
+        Assert.That(HopsSince(n).Select(h => h.Dst), Is.EqualTo(new[] { moved }));
+
+        // the address now names a VM of A: its ingress rules (ACL set 0: TCP 22 and 80 only) still decide
+        var vm2 = _t.Vms[2];
+        _a.D.AddMapping(new MappingEntry(true, 100, Remote.Ip, Topology.Vtep, vm2.Mac));
+        FromVm0(Next(2));
+        _fab.Run();
+        Assert.That(_a.Stat(StatIndex.AclDeny), Is.EqualTo(1), "denied by the local target's ingress ACL");
+        Assert.That(_a.Host, Is.Empty);
+
+        // no mapping: dropped and counted, the entry stays
+        _a.D.RemoveMapping(100, Remote.Ip);
+        FromVm0(Next(3));
+        _fab.Run();
+        Assert.That(_a.Stat(StatIndex.NoMapping), Is.EqualTo(1));
+        var e = SessionOf(Vm0.Ip, 40300, Remote.Ip, 443);
+        Assert.That((e.Compact, e.Pkts), Is.EqualTo((true, 4u)), "every packet counted in the flow's state");
+        Assert.That(_a.D.ReadVnicCounters(0).NewFlows, Is.EqualTo(1));
         _fab.CheckAll();
     }
 
