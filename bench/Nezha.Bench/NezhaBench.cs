@@ -34,18 +34,22 @@ internal static class NezhaBench
                 {
                     if (!tasks.TryGetValue(step, out var t)) tasks[step] = t = p.AddTask(Markup.Escape(step), maxValue: 1);
                     t.Value = f;
-                }, () => new ControllerRun { Logger = NullLogger.Instance }, wideCps: true);
+                }, () => new ControllerRun { Logger = NullLogger.Instance }, wideCps: true,
+                   compactOffload: supported ? ClusterOffload.CompactHook : null);
             });
 
-        var t = new Table().Title("Nezha offload (normalised to the same NIC without offload)").AddColumns("FEs", "CPS", "x", "CPS w512", "x", "flows", "x");
+        var t = new Table().Title("Nezha offload (normalised to the same NIC without offload)")
+            .AddColumns("FEs", "CPS", "x", "CPS w512", "x", "flows", "x", "flows, compact BE", "x");
         for (int i = 0; i < Math.Max(r.Cps.Count, r.Flows.Count); i++)
         {
             var c = i < r.Cps.Count ? r.Cps[i] : null;
             var w = i < r.CpsWide.Count ? r.CpsWide[i] : null;
             var f = i < r.Flows.Count ? r.Flows[i] : null;
+            var k = r.FlowsCompact.FirstOrDefault(x => x.Fes == i);
             t.AddRow(i.ToString(), c?.Cps.ToString("N0") ?? "", c == null ? "" : (c.Cps / r.Cps[0].Cps).ToString("0.00"),
                      w?.Cps.ToString("N0") ?? "", w == null ? "" : (w.Cps / r.CpsWide[0].Cps).ToString("0.00"),
-                     f?.Flows.ToString("N0") ?? "", f == null ? "" : ((double)f.Flows / r.Flows[0].Flows).ToString("0.00"));
+                     f?.Flows.ToString("N0") ?? "", f == null ? "" : ((double)f.Flows / r.Flows[0].Flows).ToString("0.00"),
+                     k?.Flows.ToString("N0") ?? "", k == null ? "" : ((double)k.Flows / r.Flows[0].Flows).ToString("0.00"));
         }
         AnsiConsole.Write(t);
         string jsonText = r.ToJsonString();
@@ -73,7 +77,15 @@ internal static class NezhaBench
         if (r.Flows.Count > 0)
         {
             var s = plt.Add.Scatter(r.Flows.Select(f => (double)f.Fes).ToArray(), r.Flows.Select(f => (double)f.Flows / r.Flows[0].Flows).ToArray());
-            s.LegendText = $"concurrent flows (0 FEs = {r.Flows[0].Flows:N0})";
+            s.LegendText = $"concurrent flows, first-packet mode (0 FEs = {r.Flows[0].Flows:N0})";
+            s.LineWidth = 2;
+            s.MarkerSize = 8;
+        }
+        if (r.FlowsCompact.Count > 0 && r.Flows.Count > 0)
+        {
+            var pts = r.Flows.Take(1).Concat(r.FlowsCompact).ToList();
+            var s = plt.Add.Scatter(pts.Select(f => (double)f.Fes).ToArray(), pts.Select(f => (double)f.Flows / r.Flows[0].Flows).ToArray());
+            s.LegendText = "concurrent flows, compact BE (two entries per session word)";
             s.LineWidth = 2;
             s.MarkerSize = 8;
         }

@@ -94,7 +94,7 @@ public sealed partial class OffloadController
             {
                 case DecisionKind.Offload:
                     Log.Decision(_log, "OFFLOAD", d.Reason);
-                    try { Decider.Applied(Executor.Offload(d.Be, d.Vnic, d.Fes, d.Reason)); }
+                    try { Decider.Applied(Executor.Offload(d.Be, d.Vnic, d.Fes, d.Reason, Policy.CompactEntries)); }
                     catch (OffloadException e) { error = e.Message; }
                     break;
                 case DecisionKind.Revert:

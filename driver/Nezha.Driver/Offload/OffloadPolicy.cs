@@ -13,6 +13,8 @@ namespace Nezha.Driver.Offload;
 /// <param name="FeMaxUtil">a NIC is an FE candidate only while its own utilisation is below this.</param>
 /// <param name="DrainCycles">cycles a reverting BE keeps accepting verdicts already on their way (MODE = DRAIN) before it
 /// is LOCAL again: more than a detour's round trip (<see cref="OffloadExecutor.DrainCycles"/>); 0 reverts at once.</param>
+/// <param name="CompactEntries">offloaded BEs keep compact session entries (docs/nezha-offload.md section 8): about twice
+/// the flows per session word, the egress action of an established flow recomputed from the BE's routes and mappings.</param>
 public sealed record OffloadPolicy(
     long SampleCycles = 250_000,
     double OffloadAbove = 0.6,
@@ -20,7 +22,8 @@ public sealed record OffloadPolicy(
     int HoldPeriods = 3,
     int MaxFes = 4,
     double FeMaxUtil = 0.5,
-    long DrainCycles = 5_000)
+    long DrainCycles = 5_000,
+    bool CompactEntries = false)
 {
     public static OffloadPolicy Default { get; } = new();
 

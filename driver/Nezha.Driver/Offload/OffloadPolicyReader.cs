@@ -10,7 +10,7 @@ internal static class OffloadPolicyReader
     {
         if (root.Optional("offload") is not { } e) return null;
         var o = new ObjectReader(e, "offload", errors,
-            "sampleCycles", "offloadAbove", "revertBelow", "holdPeriods", "maxFes", "feMaxUtil", "drainCycles");
+            "sampleCycles", "offloadAbove", "revertBelow", "holdPeriods", "maxFes", "feMaxUtil", "drainCycles", "compactEntries");
         var d = OffloadPolicy.Default;
         var p = new OffloadPolicy(
             SampleCycles: o.Int("sampleCycles", 1000, 1L << 40, d.SampleCycles),
@@ -19,7 +19,8 @@ internal static class OffloadPolicyReader
             HoldPeriods: (int)o.Int("holdPeriods", 1, 1000, d.HoldPeriods),
             MaxFes: (int)o.Int("maxFes", 1, 4, d.MaxFes),
             FeMaxUtil: Fraction(o, "feMaxUtil", d.FeMaxUtil),
-            DrainCycles: o.Int("drainCycles", 0, 1L << 32, d.DrainCycles));
+            DrainCycles: o.Int("drainCycles", 0, 1L << 32, d.DrainCycles),
+            CompactEntries: o.Bool("compactEntries", d.CompactEntries));
         if (p.Problem() is { } problem) throw errors.At(o.Child(problem.Field), problem.Problem);
         return p;
     }

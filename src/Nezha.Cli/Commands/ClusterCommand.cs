@@ -98,7 +98,7 @@ public static class ClusterCommand
                 {
                     if (!tasks.TryGetValue(step, out var t)) tasks[step] = t = p.AddTask(Markup.Escape(step), maxValue: 1);
                     t.Value = f;
-                }, () => run);
+                }, () => run, compactOffload: supported ? ClusterOffload.CompactHook : null);
             });
         foreach (var t in Tables(r)) console.Write(t);
         console.MarkupLineInterpolated($"simulated in {r.WallSeconds:0} s of wall time");
@@ -130,9 +130,14 @@ public static class ClusterCommand
         if (r.Flows.Count > 0)
         {
             var t = new Table().Title("Concurrent flows of the heavy vNIC at the BE's first insert failure")
-                .AddColumns("FEs", "flows", "vs 0 FEs", "session capacity");
+                .AddColumns("FEs", "first-packet mode", "vs 0 FEs", "compact BE", "vs 0 FEs", "session words");
             foreach (var x in r.Flows)
-                t.AddRow(x.Fes.ToString(), x.Flows.ToString("N0"), ((double)x.Flows / r.Flows[0].Flows).ToString("0.00x"), x.Capacity.ToString("N0"));
+            {
+                var cf = r.FlowsCompact.FirstOrDefault(f => f.Fes == x.Fes);
+                t.AddRow(x.Fes.ToString(), x.Flows.ToString("N0"), ((double)x.Flows / r.Flows[0].Flows).ToString("0.00x"),
+                         cf?.Flows.ToString("N0") ?? "", cf == null ? "" : ((double)cf.Flows / r.Flows[0].Flows).ToString("0.00x"),
+                         x.Capacity.ToString("N0"));
+            }
             yield return t;
         }
         if (r.Util is { } u)

@@ -37,8 +37,9 @@ public static class ClusterOffload
     }
 
     /// <summary>The same, from inside a run (the cluster keeps running while the cards are programmed).</summary>
-    public static void InstallNow(NezhaCluster nc, int fes) =>
-        Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(), $"requested: {fes} FEs");
+    public static void InstallNow(NezhaCluster nc, int fes, bool compact = false) =>
+        Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(),
+                                  $"requested: {fes} FEs{(compact ? ", compact entries" : "")}", compact);
 
     public static void RevertNow(NezhaCluster nc) =>
         Controller(nc).RevertNow(nc.Be.Name, NezhaCluster.HeavyVnic, "requested");
@@ -48,8 +49,7 @@ public static class ClusterOffload
     /// <summary>As <see cref="Install"/>, with the BE keeping compact session entries (docs/nezha-offload.md section 8).</summary>
     public static readonly ClusterScenarios.OffloadHook CompactHook = (nc, fes) =>
     {
-        Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, nc.Fes.Take(fes).Select(f => f.Name).ToList(),
-                                  $"requested: {fes} FEs, compact entries", compact: true);
+        InstallNow(nc, fes, compact: true);
         nc.C.Resync();
     };
 

@@ -9,7 +9,9 @@ public sealed record CpsResult(int Fes, double Cps, long Connections, ulong Cycl
                                IReadOnlyList<double> FeSlowUtil, double MeanConnectUs, long SynRetransmits, long Failed,
                                double BeNetRxLoad = 0);
 
-public sealed record FlowsResult(int Fes, long Flows, int Capacity, ulong InsertFailures, ulong Cycles);
+/// <param name="Capacity">session table words (full entries it holds)</param>
+/// <param name="Compact">the BE kept compact entries (docs/nezha-offload.md section 8)</param>
+public sealed record FlowsResult(int Fes, long Flows, int Capacity, ulong InsertFailures, ulong Cycles, bool Compact = false);
 
 public sealed record UtilResult(int Fes, double OfferedCps, double CpsBefore, double CpsAfter, double Before, double After,
                                 IReadOnlyList<double> FeUtilAfter);
@@ -93,29 +95,32 @@ public static partial class ClusterScenarios
     /// <summary>
     /// Maximum concurrent flows: long-lived connections are opened (<paramref name="window"/> handshakes in flight)
     /// until the BE counts its first SESS_INSERT_FAIL; the result is the BE's live sessions at that moment.
+    /// <paramref name="compact"/>: the offload hook installs a compact BE (two entries per session word).
     /// </summary>
-    public static FlowsResult Flows(ClusterOptions o, int fes, int window, OffloadHook? offload, Action<double>? progress = null)
+    public static FlowsResult Flows(ClusterOptions o, int fes, int window, OffloadHook? offload, Action<double>? progress = null,
+                                    bool compact = false)
     {
         using var nc = new NezhaCluster(o with { Fes = fes, BackgroundUtil = 0 });
         if (fes > 0) (offload ?? throw new ArgumentNullException(nameof(offload)))(nc, fes);
         var be = nc.Be;
         int capacity = be.Info.SessionEntries;
+        int room = compact ? 2 * capacity : capacity;
         nc.Stats.OnEstablished = (c, t) => nc.Open(t, true);
         ulong t0 = nc.C.Now;
         for (int i = 0; i < window; i++) nc.Open(t0 + (ulong)i * 8, true);
         ulong fails = 0, occ = 0;
-        ulong guard = (ulong)capacity * 20_000 + 2_000_000;
+        ulong guard = (ulong)room * 20_000 + 2_000_000;
         ulong nextCheck = 0;
         nc.C.OnChunk = now =>
         {
             if (now < nextCheck) return;
             occ = be.Driver.ReadStat(StatIndex.SessOccupancy);
             fails = be.Driver.ReadStat(StatIndex.SessInsertFail);
-            progress?.Invoke(Math.Min(1.0, (double)occ / capacity));
-            nextCheck = now + (occ > (ulong)(capacity * 0.9) ? 500UL : 5000UL);
+            progress?.Invoke(Math.Min(1.0, (double)occ / room));
+            nextCheck = now + (occ > (ulong)(room * 0.85) ? 500UL : 5000UL);
         };
         Run(nc, () => fails == 0, guard, "filling the session table");
-        return new FlowsResult(fes, (long)occ, capacity, fails, nc.C.Now - t0);
+        return new FlowsResult(fes, (long)occ, capacity, fails, nc.C.Now - t0, compact);
     }
 
     /// <summary>

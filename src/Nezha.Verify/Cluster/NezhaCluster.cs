@@ -61,6 +61,9 @@ public sealed class NezhaCluster : IDisposable
                 var vms = Enumerable.Range(0, o.ClientVmsPerHost)
                     .Select(k => new ClientVm(HeavyVni, Ip("10.1.1.1") + (uint)(h << 8) + (uint)k, Mac("02:64:01:00:00:00") + (ulong)(h << 8) + (ulong)k))
                     .ToList();
+                // the VPC's mapping table lists its VMs, the clients too: a compact BE (docs/nezha-offload.md
+                // section 8) finds the action of its VM's packets there (a full entry keeps the sender instead)
+                foreach (var vm in vms) Be.Driver.AddMapping(new MappingEntry(true, HeavyVni, vm.Ip, ClientVtep(h), vm.Mac));
                 var host = new TcpClientHost(C, ClientVtep(h), RouterMac, service, vms, Stats, o.Clock.Cycles(o.RtoUs), o.DataBytes);
                 Clients.Add(host);
                 C.AddHost(host);

@@ -52,8 +52,11 @@ public class ClusterOffloadTests
         return longs;
     }
 
-    [Test]
-    public void OffloadAndRevertMidTrafficBreakNoConnection()
+    /// <param name="compact">the BE keeps compact entries for the flows offloaded (docs/nezha-offload.md section 8);
+    /// after the revert their packets from the VM still find their actions in the BE's own tables</param>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void OffloadAndRevertMidTrafficBreakNoConnection(bool compact)
     {
         using var nc = new NezhaCluster(ClusterRunTests.Small(fes: 2));
         ClusterOffload.Controller(nc);                   // attaches to the cards (reads their tables) before the run
@@ -63,7 +66,7 @@ public class ClusterOffloadTests
         var shorts = Arrivals(nc, t0, t0 + 60_000, 700);
         DataEvery(nc, before, 3000, t0 + 60_000);
         List<TcpClientConn> during = new();
-        nc.C.AtBarrier(t0 + 10_000, _ => ClusterOffload.InstallNow(nc, 2));
+        nc.C.AtBarrier(t0 + 10_000, _ => ClusterOffload.InstallNow(nc, 2, compact));
         nc.C.At(t0 + 20_000, t => { for (int i = 0; i < 4; i++) during.Add(nc.Open(t + (ulong)i * 50, true)); });
         nc.C.At(t0 + 30_000, _ => DataEvery(nc, during, 3000, t0 + 60_000));
         nc.C.AtBarrier(t0 + 40_000, _ => ClusterOffload.RevertNow(nc));
@@ -77,6 +80,13 @@ public class ClusterOffloadTests
         Assert.That(Stat(nc.Be, 48), Is.GreaterThan(0), "new flows were redirected while offloaded");
         Assert.That(Stat(nc.Be, 50), Is.EqualTo(Stat(nc.Fes[0], 49) + Stat(nc.Fes[1], 49)), "every verdict the FEs sent was accepted");
         Assert.That(nc.Controller!.Executor.Active, Is.Empty);
+        if (compact)
+        {
+            var be = nc.Be.Bench!;
+            int n = Enumerable.Range(0, be.Params.SessSlots).Count(i => be.Model.Session(i) is { Valid: true, Compact: true });
+            TestContext.Out.WriteLine($"compact entries on the BE at the end: {n}");
+            Assert.That(n, Is.GreaterThan(0), "the offloaded flows were kept as compact entries");
+        }
         ClusterRunTests.AssertModelsAgree(nc);
     }
 
@@ -157,7 +167,7 @@ public class ClusterOffloadTests
                     else
                     {
                         var pick = nc.Fes.Where(f => !f.Dead).OrderBy(_ => rnd.Next()).Take(1 + rnd.Next(fes)).Select(f => f.Name).ToList();
-                        ClusterOffload.Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, pick, "random");
+                        ClusterOffload.Controller(nc).OffloadNow(nc.Be.Name, NezhaCluster.HeavyVnic, pick, "random", compact: rnd.Next(2) == 0);
                         offloads++;
                     }
                 });

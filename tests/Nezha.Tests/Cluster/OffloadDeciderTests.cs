@@ -189,14 +189,16 @@ public class OffloadDeciderTests
             "offload": { "sampleCycles": 25000, "offloadAbove": 0.7, "revertBelow": 0.2, "holdPeriods": 4 }
             """).Offload;
         Assert.That(p, Is.EqualTo(new OffloadPolicy(25000, 0.7, 0.2, 4, OffloadPolicy.Default.MaxFes, OffloadPolicy.Default.FeMaxUtil)));
+        Assert.That(Parse("\"offload\": { \"compactEntries\": true }").Offload!.CompactEntries, Is.True);
     }
 
     [TestCase("\"offload\": { \"revertBelow\": 0.7 }", "c.json: offload.revertBelow: 0.7 must be at least 0 and below offloadAbove (0.6), or the controller would flap")]
     [TestCase("\"offload\": { \"maxFes\": 5 }", "c.json: offload.maxFes: 5 is out of range 1..4")]
+    [TestCase("\"offload\": { \"compactEntries\": 1 }", "c.json: offload.compactEntries: 1 is not true or false")]
     [TestCase("\"offload\": { \"offloadAbove\": \"high\" }", "c.json: offload.offloadAbove: \"high\" is not a number")]
     [TestCase("\"offload\": { \"offloadAbove\": 60 }", "c.json: offload.offloadAbove: 60 is not a fraction in 0..1 (utilisation, e.g. 0.6)")]
     [TestCase("\"offload\": { \"sampleCycles\": 10 }", "c.json: offload.sampleCycles: 10 is out of range 1000..1099511627776")]
-    [TestCase("\"offload\": { \"hold\": 3 }", "c.json: offload.hold: unknown field (expected sampleCycles, offloadAbove, revertBelow, holdPeriods, maxFes, feMaxUtil, drainCycles)")]
+    [TestCase("\"offload\": { \"hold\": 3 }", "c.json: offload.hold: unknown field (expected sampleCycles, offloadAbove, revertBelow, holdPeriods, maxFes, feMaxUtil, drainCycles, compactEntries)")]
     public void BadOffloadSectionsAreOneLineErrors(string section, string message)
     {
         var e = Assert.Throws<ConfigException>(() => Parse(section))!;
