@@ -1311,7 +1311,6 @@ module flow_processor #(
                             // compact entry, frame from the VM: the action from the route and mapping
                             est_r        <= 1'b1;
                             local_v_r    <= 1'b0;
-                            rev_r        <= act_deliver(vnic_r);
                             rt_req_valid <= 1'b1;
                             req_vni_r    <= vni_r;
                             req_ip_r     <= b_dip;

@@ -20,8 +20,7 @@ public sealed record OffloadEntry(OffloadMode Mode, int Group, byte Version, int
 
     /// <summary>A back end being reverted: it no longer redirects new flows but still accepts verdicts of
     /// <paramref name="group"/> with <paramref name="version"/> (those already on their way).</summary>
-    public static OffloadEntry Draining(int group, byte version, bool compact = false) =>
-        new(OffloadMode.Drain, group, version, 0, 0, compact);
+    public static OffloadEntry Draining(int group, byte version) => new(OffloadMode.Drain, group, version, 0, 0);
 
     /// <summary>An FE copy of vNIC <paramref name="beVnic"/> of the back end at <paramref name="beVtep"/>.</summary>
     public static OffloadEntry FrontendCopy(uint beVtep, int beVnic, byte version) => new(OffloadMode.Fe, 0, version, beVnic, beVtep);

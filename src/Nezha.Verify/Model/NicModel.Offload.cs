@@ -76,28 +76,7 @@ public sealed partial class NicModel
         if (ctx.Dir == 1)
         {
             // the slow path of a host-port frame from j; a local target becomes ENCAP(VTEP_IP, mac)
-            int ri = _routes.Lookup(vj.Vni, _pi.Dip);
-            if (ri < 0) return Drop(DropReason.NoRoute, true, false);
-            ref readonly var rt = ref _routes[ri];
-            switch (rt.Type)
-            {
-                case RouteType.Drop:
-                    return Drop(DropReason.RouteDrop, true, false);
-                case RouteType.Local:
-                    int l = (int)rt.Value;
-                    if (!_vnics.Enabled(l)) return Drop(DropReason.NoRoute, true, false);
-                    fwd = ModelSessionAction.Encap(_cfg.VtepIp, _vnics[l].Mac, rt.Tunnel);
-                    break;
-                case RouteType.Vtep:
-                    fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst, rt.Tunnel);
-                    break;
-                default:
-                    int mi = _map.Lookup(vj.Vni, _pi.Dip);
-                    if (mi < 0) return Drop(DropReason.NoMapping, true, false);
-                    ref readonly var m = ref _map[mi];
-                    fwd = ModelSessionAction.Encap(m.Vtep, m.Mac, m.Tunnel);
-                    break;
-            }
+            if (HostRoute(vj.Vni, false, true, out fwd, out _) is { } rd) return rd;
             allow = _acl.Evaluate(vj.AclSet, AclTable.Egress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
         }
         else

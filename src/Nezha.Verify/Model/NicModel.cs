@@ -283,7 +283,7 @@ public sealed partial class NicModel
             if (_offload.Mode(attributed) == OffloadMode.Be) _c.Inc(StatIndex.NzFallback);
             _c.VnicNewFlow(attributed, slowCycles);
             int s = attributed;
-            if (HostRoute(vni, false, out fwd, out int local) is { } rd) return rd;
+            if (HostRoute(vni, false, false, out fwd, out int local) is { } rd) return rd;
             allow = _acl.Evaluate(_vnics[s].AclSet, AclTable.Egress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
             if (allow && local >= 0)
                 allow = _acl.Evaluate(_vnics[local].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
@@ -326,10 +326,12 @@ public sealed partial class NicModel
     }
 
     /// <summary>
-    /// Route (and mapping) of a host-port frame of vNIC s (4.6): the forward action and the local target (-1 for
-    /// none), or the drop. <paramref name="hit"/> marks the drop of a compact hit's recompute.
+    /// Route (and mapping) of a host-port frame (4.6): the forward action and the local target (-1 for none), or
+    /// the drop. <paramref name="hit"/> marks the drop of a compact hit's recompute. An FE copy
+    /// (<paramref name="fe"/>, docs/nezha-offload.md section 4) never delivers: a LOCAL route gives
+    /// ENCAP(VTEP_IP, the target's MAC) and a mapping is always an ENCAP, even to VTEP_IP.
     /// </summary>
-    private ModelVerdict? HostRoute(uint vni, bool hit, out ModelSessionAction fwd, out int local)
+    private ModelVerdict? HostRoute(uint vni, bool hit, bool fe, out ModelSessionAction fwd, out int local)
     {
         fwd = default;
         local = -1;
@@ -341,9 +343,10 @@ public sealed partial class NicModel
             case RouteType.Drop:
                 return Drop(DropReason.RouteDrop, true, hit);
             case RouteType.Local:
-                local = (int)rt.Value;
-                if (!_vnics.Enabled(local)) return Drop(DropReason.NoRoute, true, hit);
-                fwd = ModelSessionAction.Deliver(local);
+                int l = (int)rt.Value;
+                if (!_vnics.Enabled(l)) return Drop(DropReason.NoRoute, true, hit);
+                if (fe) fwd = ModelSessionAction.Encap(_cfg.VtepIp, _vnics[l].Mac, rt.Tunnel);
+                else (local, fwd) = (l, ModelSessionAction.Deliver(l));
                 return null;
             case RouteType.Vtep:
                 fwd = ModelSessionAction.Encap(rt.Value, _pi.EthDst, rt.Tunnel);
@@ -352,7 +355,7 @@ public sealed partial class NicModel
                 int mi = _map.Lookup(vni, _pi.Dip);
                 if (mi < 0) return Drop(DropReason.NoMapping, true, hit);
                 ref readonly var m = ref _map[mi];
-                if (m.Vtep == _cfg.VtepIp)
+                if (m.Vtep == _cfg.VtepIp && !fe)
                 {
                     local = _vnics.FindByVniMac(vni, m.Mac);
                     if (local < 0) return Drop(DropReason.UnknownVnic, true, hit);
@@ -373,7 +376,7 @@ public sealed partial class NicModel
     /// </summary>
     private ModelVerdict Recompute(ReadOnlySpan<byte> frame, int s, uint vni, uint h)
     {
-        if (HostRoute(vni, true, out var fwd, out int local) is { } rd) return rd;
+        if (HostRoute(vni, true, false, out var fwd, out int local) is { } rd) return rd;
         if (local >= 0 && !_acl.Evaluate(_vnics[local].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport))
             return Drop(DropReason.AclDeny, true, true);
         return Act(frame, fwd, h, vni, true, true);

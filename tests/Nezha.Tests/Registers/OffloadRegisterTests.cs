@@ -65,6 +65,9 @@ public class OffloadRegisterTests
         // the driver round-trips the record
         _b.Driver.WriteOffload(0, OffloadEntry.Backend(2, 9));
         Assert.That(_b.Driver.ReadOffload(0), Is.EqualTo(OffloadEntry.Backend(2, 9)));
+        _b.Driver.WriteOffload(0, OffloadEntry.Backend(1, 10, compact: true));
+        Assert.That(_b.Driver.ReadOffload(0), Is.EqualTo(OffloadEntry.Backend(1, 10, compact: true)), "COMPACT (word 0 bit 2)");
+        Assert.That(ReadEntry(t, 0, 2)[0] & 4u, Is.EqualTo(4u));
         Assert.Throws<ArgumentOutOfRangeException>(() => _b.Driver.WriteOffload(0, new OffloadEntry((OffloadMode)4, 0, 0, 0, 0)));
         _b.AssertClean();
     }
