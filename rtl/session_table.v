@@ -1,7 +1,7 @@
 // session_table: Nezha session table (datapath-spec 4.6): 2 banks x SESS_WAYS ways x 2**SESS_LOG2 buckets of
 // words; a word holds one full NZ_ENTRY_W-bit entry or up to two compact entries (key and state, no actions).
-// CRC-32C bucket hashing, deterministic cuckoo insert of full entries, first-fit insert of compact entries,
-// background sweeper.
+// CRC-32C bucket hashing, deterministic cuckoo insert (full entries displace full entries, compact entries
+// displace compact entries), background sweeper.
 //
 // Storage: per (bank, way) two NZ_HALF_W-bit ram_sdp "halves" and three 1-bit ram_sdp: v0, v1 (valid of each
 // half) and pr (PAIR: the word holds compact entries). A full entry is half 0 = {key, state} and half 1 = its two
@@ -30,13 +30,17 @@
 //   update     written at the end of cycle t; op_ready stays high (an operation in t+1 sees the new data).
 //   delete     idem; occupancy decrements at the end of cycle t.
 //   read-back  rb_done/rb_entry/rb_compact in cycle t+2.
-//   insert     compact: in the bucket with more free halves (2 per empty word, 1 per PAIR word with one live
+//   insert     full: an empty word in either bucket (the bucket with more empty words, bank 0 on a tie):
+//              ins_done in t+2. Else the displacement walk: each step draws a way (and, for a compact insert,
+//              a half) of the current bucket with the LFSR and moves that entry to its bucket in the other bank,
+//              until that bucket has room. A full entry needs an empty word and displaces only full entries;
+//              a compact one needs a free half and displaces only compact entries.
+//              compact: in the bucket with more free halves (2 per empty word, 1 per PAIR word with one live
 //              slot; bank 0 on a tie) the free half of its first such PAIR word, else half 0 of its first
-//              empty word; no free half: failure. ins_done in t+2, never a displacement.
-//              full: an empty word in either bucket (the bucket with more empty words, bank 0 on a tie):
-//              ins_done in t+2. With k displacements: ins_done in t+4+3k (2 cycles per walk step, then k+2
-//              commit cycles; a step that draws a word already on the path or a PAIR word costs 1 cycle and
-//              moves nothing). Failure after MAX_KICKS steps: ins_done in at most t+2+2*MAX_KICKS.
+//              empty word: ins_done in t+2; during the walk the same order within the one bucket.
+//              With k displacements: ins_done in t+4+3k (2 cycles per walk step, then k+2 commit cycles; a step
+//              that draws a slot already on the path or an entry of the other kind costs 1 cycle and moves
+//              nothing). Failure after MAX_KICKS steps: ins_done in at most t+2+2*MAX_KICKS.
 //   sweep step starts in a cycle where op_ready and sweep_allow are high and no request is present; it reads
 //              bucket sw of both banks and clears every expired valid slot of those two buckets in the next
 //              cycle; op_ready is low for exactly 1 cycle.
@@ -157,11 +161,12 @@ module session_table #(
     reg [15:0]                  lfsr;
     reg                         cb;             // walk: current bank
     reg [BKT_W-1:0]             cbkt;           // walk: current bucket in bank cb
-    reg [(MAX_KICKS+1)*WLOC_W-1:0] path_q;      // walk path of words; path[i] at [i*WLOC_W +: WLOC_W]
+    reg [(MAX_KICKS+1)*LOC_W-1:0] path_q;       // walk path of slots; path[i] at [i*LOC_W +: LOC_W]
     reg [PN_W-1:0]              npath;          // number of kicked words in path_q
     reg [PN_W-1:0]              nsteps;         // walk steps taken (a skipped word is a step with no kick)
     reg [PN_W-1:0]              ci;             // commit: destination index
-    reg [1:0]                   reuse_q;        // valid (expired) slots in the empty word the walk ends on
+    reg [1:0]                   reuse_q;        // valid (expired) slots the write at the end of the walk replaces
+    reg                         endce_q;        // compact walk ends in an empty word (else in a PAIR word's free half)
 
     // ------------------------------------------------------------------ RAMs
     reg  [NW-1:0]               we_h0, we_h1, we_v0, we_v1, we_pr;
@@ -275,20 +280,30 @@ module session_table #(
     // ------------------------------------------------------------------ walk step
     wire [15:0]       lfsr_n = {1'b0, lfsr[15:1]} ^ (lfsr[0] ? LFSR_TAPS : 16'h0000);
     wire [WAY_W-1:0]  kway   = lfsr_n[WAY_W-1:0];           // victim way of this step
-    wire [WLOC_W-1:0] kloc   = {cb, cbkt, kway};
+    wire              khalf  = cmp_q & lfsr_n[WAY_W];       // victim half (compact walk; a full walk kicks half 0)
+    wire [LOC_W-1:0]  kloc   = {khalf, cb, cbkt, kway};
     wire [WAY_W:0]    kidx   = {cb, kway};
     wire              freec_any = cb ? free1_any : free0_any;
     wire [WAY_W-1:0]  freec_way = cb ? free1_way : free0_way;
     wire [WAY_W:0]    freec_k   = {cb, freec_way};
     wire [1:0]        freec_nv  = nval_w[{freec_k, 1'b0} +: 2];    // valid (expired) slots of the empty word
+    // room for a compact entry in bucket cbkt of bank cb: the free half of its first PAIR word with one, else
+    // half 0 of its first empty word
+    wire              hfc_any   = cb ? hf1_any : hf0_any;
+    wire [WAY_W-1:0]  hfc_way   = cb ? hf1_way : hf0_way;
+    wire              hfc_half  = live_s[{cb, hfc_way, 1'b0}];
+    wire              roomc     = cmp_q ? (hfc_any | freec_any) : freec_any;
+    wire [LOC_W-1:0]  endc_loc  = (cmp_q && hfc_any) ? {hfc_half, cb, cbkt, hfc_way} : {1'b0, cb, cbkt, freec_way};
+    wire [1:0]        endc_nv   = (cmp_q && hfc_any) ? {1'b0, valid_s[{cb, hfc_way, hfc_half}]} : freec_nv;
     reg               inpath;
     always @* begin
         inpath = 1'b0;
         for (j = 0; j < MAX_KICKS; j = j + 1)
-            if (j < npath && path_q[j*WLOC_W +: WLOC_W] == kloc) inpath = 1'b1;
+            if (j < npath && path_q[j*LOC_W +: LOC_W] == kloc) inpath = 1'b1;
     end
-    // a step moves nothing if it draws a word already on the path or a PAIR word (compact entries stay put)
-    wire              kskip  = inpath | pr_rd[kidx];
+    // a step moves nothing if it draws a slot already on the path or an entry of the other kind (a full walk
+    // leaves PAIR words alone, a compact walk full words)
+    wire              kskip  = inpath | (pr_rd[kidx] != cmp_q);
 
     /* verilator lint_off UNUSEDSIGNAL */
     function [WAY_W:0] loc_idx;                     // word index {bank, way} of a word or slot location
@@ -312,19 +327,24 @@ module session_table #(
     // ------------------------------------------------------------------ commit locations
     wire [PN_W-1:0]   ci_m1   = ci - 1'b1;
     wire [PN_W-1:0]   ci_m2   = ci_m1 - 1'b1;
-    reg  [WLOC_W-1:0] dst_loc, src_loc, nxt_loc;         // path[ci], path[ci-1], path[ci-2]
+    reg  [LOC_W-1:0]  dst_loc, src_loc;                  // path[ci], path[ci-1]
+    reg  [WLOC_W-1:0] nxt_loc;                           // word of path[ci-2]
     always @* begin
-        dst_loc = {WLOC_W{1'b0}};
-        src_loc = {WLOC_W{1'b0}};
+        dst_loc = {LOC_W{1'b0}};
+        src_loc = {LOC_W{1'b0}};
         nxt_loc = {WLOC_W{1'b0}};
         for (c = 0; c <= MAX_KICKS; c = c + 1) begin
-            if (ci    == c[PN_W-1:0]) dst_loc = path_q[c*WLOC_W +: WLOC_W];
-            if (ci_m1 == c[PN_W-1:0]) src_loc = path_q[c*WLOC_W +: WLOC_W];
-            if (ci_m2 == c[PN_W-1:0]) nxt_loc = path_q[c*WLOC_W +: WLOC_W];
+            if (ci    == c[PN_W-1:0]) dst_loc = path_q[c*LOC_W +: LOC_W];
+            if (ci_m1 == c[PN_W-1:0]) src_loc = path_q[c*LOC_W +: LOC_W];
+            if (ci_m2 == c[PN_W-1:0]) nxt_loc = path_q[c*LOC_W +: WLOC_W];
         end
     end
-    wire [WLOC_W-1:0] crd_loc = (state == S_CRD) ? src_loc : nxt_loc;
-    wire [WLOC_W-1:0] p0_loc  = path_q[0 +: WLOC_W];
+    wire [WLOC_W-1:0] crd_loc = (state == S_CRD) ? src_loc[WLOC_W-1:0] : nxt_loc;
+    wire [LOC_W-1:0]  p0_loc  = path_q[0 +: LOC_W];
+    // a commit write: the whole word for a full walk, the one half for a compact one (the end of a compact walk
+    // in an empty word also clears the word's other half and sets PAIR)
+    wire [2:0] cw_mode = !cmp_q ? WM_FULL : (ci == npath && endce_q) ? WM_CE : dst_loc[LOC_W-1] ? WM_C1 : WM_C0;
+    wire [2:0] cn_mode = !cmp_q ? WM_FULL : p0_loc[LOC_W-1] ? WM_C1 : WM_C0;
 
     wire [EW-1:0] new_ent = {new_q[EW-1:1], 1'b1};  // inserted entries are always valid
 
@@ -339,8 +359,8 @@ module session_table #(
         case (state)
             S_LK:    sel_s = hit_s;
             S_RB:    sel_s = {loc_idx(rb_loc_q[WLOC_W-1:0]), rb_loc_q[LOC_W-1]};
-            S_CWR:   sel_s = {loc_idx(src_loc), 1'b0};
-            default: sel_s = {kidx, 1'b0};
+            S_CWR:   sel_s = {loc_idx(src_loc[WLOC_W-1:0]), src_loc[LOC_W-1]};
+            default: sel_s = {kidx, khalf};
         endcase
         sel_img = {HW{1'b0}};
         sel_act = 180'd0;
@@ -354,7 +374,7 @@ module session_table #(
     end
     wire [EW-1:0] ent_sel = {sel_img[NZ_H_KEY +: 128], sel_act, sel_img[NZ_H_KEY-1:0]};
 
-    wire [127:0]     vkey   = sel_img[NZ_H_KEY +: 128];     // victim key (word at kidx)
+    wire [127:0]     vkey   = sel_img[NZ_H_KEY +: 128];     // victim key (slot {kidx, khalf})
 
     // CRC: the lookup/insert key in S_IDLE, the victim's key during the walk
     wire [127:0] crc_in = (state == S_IDLE) ? (lk_valid ? lk_key : ins_entry[NZ_E_KEY +: 128]) : vkey;
@@ -429,20 +449,20 @@ module session_table #(
                 state_n = S_IDLE;
             end
             S_ICHK: begin
-                if (cmp_q) begin
-                    wmode   = !cfree ? WM_NONE : hf_any ? (hf_half ? WM_C1 : WM_C0) : WM_CE;
+                if (cmp_q && cfree) begin
+                    wmode   = hf_any ? (hf_half ? WM_C1 : WM_C0) : WM_CE;
                     wk      = hf_any ? hf_k : ce_k;
                     waddr   = cpick0 ? hash_q[0 +: BKT_W] : hash_q[16 +: BKT_W];
                     state_n = S_IDLE;
-                end else if (free0_any || free1_any) begin
+                end else if (!cmp_q && (free0_any || free1_any)) begin
                     wmode   = WM_FULL;
                     wk      = pick_k;
                     waddr   = pick0 ? hash_q[0 +: BKT_W] : hash_q[16 +: BKT_W];
                     state_n = S_IDLE;
                 end else begin
-                    // first step: a PAIR victim moves nothing and the next step draws again in b0, whose
+                    // first step: a skipped draw moves nothing and the next step draws again in b0, whose
                     // bucket is still on the RAM outputs
-                    state_n = (walk_ok && !cmp_q) ? (kskip ? S_WEV : S_WRD) : S_IDLE;
+                    state_n = walk_ok ? (kskip ? S_WEV : S_WRD) : S_IDLE;
                 end
             end
             S_WRD: begin
@@ -452,16 +472,16 @@ module session_table #(
                 state_n  = S_WEV;
             end
             S_WEV: begin
-                if (freec_any)                      state_n = S_CRD;
+                if (roomc)                          state_n = S_CRD;
                 else if (nsteps == MAXK)            state_n = S_IDLE;   // fail
                 else if (kskip)                     state_n = S_WEV;    // nothing moved: next step, same bucket
                 else                                state_n = S_WRD;
             end
             S_CRD, S_CWR: begin
                 if (state == S_CWR) begin
-                    wmode   = WM_FULL;
-                    wk      = loc_idx(dst_loc);
-                    waddr   = loc_bkt(dst_loc);
+                    wmode   = cw_mode;
+                    wk      = loc_idx(dst_loc[WLOC_W-1:0]);
+                    waddr   = loc_bkt(dst_loc[WLOC_W-1:0]);
                     wentry  = ent_sel;
                     state_n = (ci_m1 == {PN_W{1'b0}}) ? S_CNEW : S_CWR;
                 end else begin
@@ -474,9 +494,9 @@ module session_table #(
                 end
             end
             S_CNEW: begin
-                wmode   = WM_FULL;
-                wk      = loc_idx(p0_loc);
-                waddr   = loc_bkt(p0_loc);
+                wmode   = cn_mode;
+                wk      = loc_idx(p0_loc[WLOC_W-1:0]);
+                waddr   = loc_bkt(p0_loc[WLOC_W-1:0]);
                 state_n = S_IDLE;
             end
             default: state_n = S_IDLE;
@@ -559,6 +579,7 @@ module session_table #(
             cbkt       <= {BKT_W{1'b0}};
             cmp_q      <= 1'b0;
             reuse_q    <= 2'd0;
+            endce_q    <= 1'b0;
             lk_hit     <= 1'b0;
             lk_loc     <= {LOC_W{1'b0}};
             lk_entry   <= {EW{1'b0}};
@@ -623,12 +644,12 @@ module session_table #(
                         ev_insert <= 1'b1;
                         ev_aged   <= {6'd0, ichk_aged};
                         occupancy <= occupancy + 32'd1 - {30'd0, ichk_aged};
-                    end else if (walk_ok && !cmp_q) begin
+                    end else if (walk_ok) begin
                         // first displacement step: bank 0, bucket b0 (cb = 0, cbkt = b0)
                         lfsr   <= lfsr_n;
                         nsteps <= {{(PN_W-1){1'b0}}, 1'b1};
-                        if (!pr_rd[kidx]) begin
-                            path_q[0 +: WLOC_W] <= kloc;
+                        if (!kskip) begin
+                            path_q[0 +: LOC_W] <= kloc;
                             npath               <= {{(PN_W-1){1'b0}}, 1'b1};
                             cb                  <= ~cb;
                             cbkt                <= vbkt;
@@ -640,10 +661,11 @@ module session_table #(
                     end
                 end
                 S_WEV: begin
-                    if (freec_any) begin
-                        path_q[npath*WLOC_W +: WLOC_W] <= {cb, cbkt, freec_way};
+                    if (roomc) begin
+                        path_q[npath*LOC_W +: LOC_W] <= endc_loc;
                         ci      <= npath;
-                        reuse_q <= freec_nv;
+                        reuse_q <= endc_nv;
+                        endce_q <= cmp_q & ~hfc_any;
                     end else if (nsteps == MAXK) begin
                         ins_done       <= 1'b1;
                         ins_ok         <= 1'b0;
@@ -652,7 +674,7 @@ module session_table #(
                         lfsr   <= lfsr_n;
                         nsteps <= nsteps + 1'b1;
                         if (!kskip) begin
-                            path_q[npath*WLOC_W +: WLOC_W] <= kloc;
+                            path_q[npath*LOC_W +: LOC_W] <= kloc;
                             npath <= npath + 1'b1;
                             cb    <= ~cb;
                             cbkt  <= vbkt;

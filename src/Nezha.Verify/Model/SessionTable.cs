@@ -4,7 +4,8 @@ namespace Nezha.Verify.Model;
 
 /// <summary>
 /// Two-bank cuckoo session table (datapath-spec 4.6): lookup, deterministic insert with the 16-bit Galois
-/// LFSR displacement walk, first-fit insert of compact entries, delete, aging sweep and read-back.
+/// LFSR displacement walk (full entries displace full ones, compact entries compact ones), delete, aging sweep
+/// and read-back.
 /// <para>
 /// Every way of a bucket is a word of two halves. A word holds one full entry (at half 0) or, with its PAIR
 /// flag, up to two compact entries. Word index = bank&lt;&lt;(SESS_LOG2+log2 WAYS) | bucket&lt;&lt;log2 WAYS | way;
@@ -123,83 +124,102 @@ internal sealed class SessionTable
     /// kind). Counts SESS_INSERTS, SESS_KICKS and SESS_OCCUPANCY / SESS_AGED on success, SESS_INSERT_FAIL on failure
     /// (table unchanged except the LFSR).
     /// <para>
-    /// Compact: the bucket with more free halves (2 per empty word, 1 per PAIR word with one live slot; bank 0 on
-    /// a tie); in it the free half of the first PAIR word with one, else half 0 of the first empty word; no free
-    /// half in either bucket: failure (compact entries never walk). Full: an empty word of the bucket with
-    /// more empty words (bank 0 on a tie), else the displacement walk, which moves full entries only (a step
-    /// that draws a PAIR word moves nothing, like one that draws a word already on the path).
+    /// Full: an empty word of the bucket with more empty words (bank 0 on a tie). Compact: the bucket with more
+    /// free halves (2 per empty word, 1 per PAIR word with one live slot; bank 0 on a tie), in it the free half of
+    /// the first PAIR word with one, else half 0 of the first empty word. No room in either bucket: the
+    /// displacement walk. Each step draws a way (LFSR bits 0..log2 W-1) and, for a compact insert, a half (the
+    /// next LFSR bit) of the current bucket; an entry of the other kind, or a slot already on the path, is not
+    /// moved (the step is spent). A full walk ends at an empty word of the victim's other bucket, a compact walk
+    /// at room for a compact entry there (same order as above, within that one bucket).
     /// </para>
     /// </summary>
     public bool Insert(in ModelSessionEntry entry, ushort now, int idleTo, int closeTo)
     {
         var ne = entry;
-        if (ne.Compact) ne.Act0 = ne.Act1 = default;     // a compact entry stores no actions
+        bool compact = ne.Compact;
+        if (compact) ne.Act0 = ne.Act1 = default;     // a compact entry stores no actions
         uint h = ne.Hash;
         int b0 = Bucket(h, 0), b1 = Bucket(h, 1);
-        if (ne.Compact)
+        int room;
+        if (compact)
         {
-            // the bucket with more free halves (bank 0 on a tie); in it the first PAIR word with a free half, else
-            // the first empty word
             int f0 = FreeHalves(0, b0, now, idleTo, closeTo), f1 = FreeHalves(1, b1, now, idleTo, closeTo);
-            if (f0 == 0 && f1 == 0)
-            {
-                _c.Inc(StatIndex.SessInsertFail);
-                return false;
-            }
-            int bank = f0 > 0 && f0 >= f1 ? 0 : 1;
-            int b = Slot(bank, bank == 0 ? b0 : b1, 0);
-            for (int w = b; w < b + _ways; w++)
-            {
-                bool l0 = Live(w, now, idleTo, closeTo), l1 = Live(w + _words, now, idleTo, closeTo);
-                if (!_pair[w] || l0 == l1) continue;
-                int s = l0 ? w + _words : w;
-                if (_slots[s].Valid) _c.Inc(StatIndex.SessAged); else _c.Inc(StatIndex.SessOccupancy);
-                _slots[s] = ne;
-                _c.Inc(StatIndex.SessInserts);
-                return true;
-            }
-            TakeWord(FirstEmpty(bank, bank == 0 ? b0 : b1, now, idleTo, closeTo), ne);
-            _c.Inc(StatIndex.SessInserts);
-            return true;
+            room = f0 == 0 && f1 == 0 ? -1
+                 : f0 > 0 && f0 >= f1 ? CompactRoom(0, b0, now, idleTo, closeTo) : CompactRoom(1, b1, now, idleTo, closeTo);
         }
-        int n0 = EmptyCount(0, b0, now, idleTo, closeTo), n1 = EmptyCount(1, b1, now, idleTo, closeTo);
-        int free = n0 > 0 && n0 >= n1 ? FirstEmpty(0, b0, now, idleTo, closeTo)
-                 : n1 > 0 ? FirstEmpty(1, b1, now, idleTo, closeTo) : -1;
-        if (free >= 0)
+        else
         {
-            TakeWord(free, ne);
+            int n0 = EmptyCount(0, b0, now, idleTo, closeTo), n1 = EmptyCount(1, b1, now, idleTo, closeTo);
+            room = n0 > 0 && n0 >= n1 ? FirstEmpty(0, b0, now, idleTo, closeTo)
+                 : n1 > 0 ? FirstEmpty(1, b1, now, idleTo, closeTo) : -1;
+        }
+        if (room >= 0)
+        {
+            Place(room, ne, now, idleTo, closeTo);
             _c.Inc(StatIndex.SessInserts);
             return true;
         }
 
-        int len = 0, bank2 = 0, bucket = b0;
+        int len = 0, bank = 0, bucket = b0;
         for (int k = 0; k < _p.MaxKicks; k++)
         {
-            int way = StepLfsr() & (_ways - 1);
-            int loc = Slot(bank2, bucket, way);
-            bool skip = _pair[loc];
+            int r = StepLfsr();
+            int w = Slot(bank, bucket, r & (_ways - 1));
+            int loc = compact && ((r >> _waysLog2) & 1) != 0 ? w + _words : w;
+            bool skip = _pair[w] != compact;
             for (int i = 0; i < len; i++)
                 skip |= _path[i] == loc;
-            if (skip) continue;     // a step that draws a word already on the path or a PAIR word moves nothing
+            if (skip) continue;     // an entry of the other kind or a slot already on the path: nothing moves
             _path[len++] = loc;
-            uint vh = _slots[loc].Hash;
-            bank2 = 1 - bank2;
-            bucket = Bucket(vh, bank2);
-            int f = FirstEmpty(bank2, bucket, now, idleTo, closeTo);
-            if (f >= 0)
+            bank = 1 - bank;
+            bucket = Bucket(_slots[loc].Hash, bank);
+            int end = compact ? CompactRoom(bank, bucket, now, idleTo, closeTo) : FirstEmpty(bank, bucket, now, idleTo, closeTo);
+            if (end >= 0)
             {
-                _path[len++] = f;
-                TakeWord(f, _slots[_path[len - 2]]);
-                for (int i = len - 2; i >= 1; i--)
+                Place(end, _slots[_path[len - 1]], now, idleTo, closeTo);
+                for (int i = len - 1; i >= 1; i--)
                     _slots[_path[i]] = _slots[_path[i - 1]];
                 _slots[_path[0]] = ne;
                 _c.Inc(StatIndex.SessInserts);
-                _c.Inc(StatIndex.SessKicks, (ulong)(len - 1));
+                _c.Inc(StatIndex.SessKicks, (ulong)len);
                 return true;
             }
         }
         _c.Inc(StatIndex.SessInsertFail);
         return false;
+    }
+
+    /// <summary>
+    /// Slot a compact entry takes in a bucket: the free half of its first PAIR word with one live slot, else half
+    /// 0 of its first empty word; -1 if neither.
+    /// </summary>
+    private int CompactRoom(int bank, int bucket, ushort now, int idleTo, int closeTo)
+    {
+        int b = Slot(bank, bucket, 0);
+        for (int w = b; w < b + _ways; w++)
+        {
+            bool l0 = Live(w, now, idleTo, closeTo), l1 = Live(w + _words, now, idleTo, closeTo);
+            if (_pair[w] && l0 != l1) return l0 ? w + _words : w;
+        }
+        return FirstEmpty(bank, bucket, now, idleTo, closeTo);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="e"/> at the free slot <paramref name="slot"/>: the free half of a PAIR word whose other
+    /// half is live (a valid expired entry there counts SESS_AGED, else OCCUPANCY + 1), or half 0 of an empty word
+    /// (<see cref="TakeWord"/>).
+    /// </summary>
+    private void Place(int slot, in ModelSessionEntry e, ushort now, int idleTo, int closeTo)
+    {
+        int w = slot % _words;
+        int other = slot == w ? w + _words : w;
+        if (_pair[w] && Live(other, now, idleTo, closeTo))
+        {
+            if (_slots[slot].Valid) _c.Inc(StatIndex.SessAged); else _c.Inc(StatIndex.SessOccupancy);
+            _slots[slot] = e;
+            return;
+        }
+        TakeWord(w, e);
     }
 
     /// <summary>
