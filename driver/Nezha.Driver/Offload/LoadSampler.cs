@@ -16,7 +16,8 @@ public sealed class ManagedNic(string name, NicDriver driver, uint vtep, IOffloa
 /// <summary>
 /// Reads the counters the controller decides on from one card, through its <see cref="NicDriver"/> only (so it
 /// runs the same on a real card): per vNIC NEW_FLOWS, SLOW_CYCLES, RX/TX packets; per card the cycle counter and
-/// SESS_OCCUPANCY. Each call returns the deltas since the previous call (the first call returns null).
+/// SESS_OCCUPANCY, with the session table's size in words from the card's <see cref="NicDriver.Info"/>. Each call
+/// returns the deltas since the previous call (the first call returns null).
 /// </summary>
 public sealed class LoadSampler
 {
@@ -52,7 +53,7 @@ public sealed class LoadSampler
                 list.Add(new VnicLoad(v, c.SlowCycles - p.SlowCycles, c.NewFlows - p.NewFlows, c.RxPkts - p.RxPkts,
                                       c.TxPkts - p.TxPkts, Copies.Contains(v)));
             }
-            load = new NicLoad(_nic.Name, cycles - _cycles, occupancy, list, Free.Vnics, Free.AclSets);
+            load = new NicLoad(_nic.Name, cycles - _cycles, occupancy, d.Info.SessionEntries, list, Free.Vnics, Free.AclSets);
         }
         _prev = now;
         _cycles = cycles;

@@ -74,7 +74,7 @@ public sealed partial class OffloadController
             catch (Exception e) when (e is NicRegisterException or TimeoutException or IOException)
             {
                 Log.Unreachable(_log, n.Name, e.Message);
-                l = new NicLoad(n.Name, 0, 0, [], 0, 0, Reachable: false);
+                l = new NicLoad(n.Name, 0, 0, 0, [], 0, 0, Reachable: false);
             }
             if (l != null) sample.Add(l);
         }
@@ -83,7 +83,7 @@ public sealed partial class OffloadController
         OnSample?.Invoke(sample);
         if (_log.IsEnabled(LogLevel.Debug))
             foreach (var l in sample.Where(x => x.Reachable))
-                Log.Sample(_log, l.Nic, l.Util * 100, l.Occupancy, string.Join(" ", l.Vnics.Where(v => v.SlowCycles > 0 || v.RxPkts > 0)
+                Log.Sample(_log, l.Nic, l.Util * 100, l.Occupancy, l.SessionLoad * 100, string.Join(" ", l.Vnics.Where(v => v.SlowCycles > 0 || v.RxPkts > 0)
                     .Select(v => $"v{v.Vnic}{(v.IsFeCopy ? "(copy)" : "")}:{v.NewFlows}nf/{v.SlowCycles}sc/{v.RxPkts}rx")));
 
         var done = new List<DecisionRecord>();
@@ -93,8 +93,8 @@ public sealed partial class OffloadController
             switch (d.Kind)
             {
                 case DecisionKind.Offload:
-                    Log.Decision(_log, "OFFLOAD", d.Reason);
-                    try { Decider.Applied(Executor.Offload(d.Be, d.Vnic, d.Fes, d.Reason, Policy.CompactEntries)); }
+                    Log.Decision(_log, d.Compact ? "OFFLOAD COMPACT" : "OFFLOAD", d.Reason);
+                    try { Decider.Applied(Executor.Offload(d.Be, d.Vnic, d.Fes, d.Reason, d.Compact)); }
                     catch (OffloadException e) { error = e.Message; }
                     break;
                 case DecisionKind.Revert:
@@ -143,7 +143,7 @@ public sealed partial class OffloadController
         [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "{Nic} did not answer, left out of this period: {Error}")]
         public static partial void Unreachable(ILogger l, string nic, string error);
 
-        [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "{Nic}: slow path {Util:0.0}%, {Occupancy} sessions; {Vnics}")]
-        public static partial void Sample(ILogger l, string nic, double util, ulong occupancy, string vnics);
+        [LoggerMessage(EventId = 113, Level = LogLevel.Debug, Message = "{Nic}: slow path {Util:0.0}%, {Occupancy} sessions (session load {SessionLoad:0.0}%); {Vnics}")]
+        public static partial void Sample(ILogger l, string nic, double util, ulong occupancy, double sessionLoad, string vnics);
     }
 }

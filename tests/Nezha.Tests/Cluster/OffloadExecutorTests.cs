@@ -72,6 +72,15 @@ public class OffloadExecutorTests
 
     private OffloadExecutor Setup(int fes, out List<AclRule> rules)
     {
+        var x = new OffloadExecutor(Cards(fes, out rules));
+        x.Attach();
+        _trace.Clear();
+        return x;
+    }
+
+    /// <summary>The BE (vNIC 5 on ACL set 2, VPC routes and mappings) and <paramref name="fes"/> FEs (vNIC 0 each).</summary>
+    private List<ManagedNic> Cards(int fes, out List<AclRule> rules)
+    {
         var nics = new List<ManagedNic> { Card("be", 0) };
         for (int i = 1; i <= fes; i++) nics.Add(Card($"fe{i}", i));
         var be = _cards["be"].Driver;
@@ -91,10 +100,7 @@ public class OffloadExecutorTests
             d.SetAclCount(0, 1);
             if (i == 1) d.WriteRoute(3, new RouteEntry(true, 100, Ip("10.1.0.0"), 16, RouteType.Mapped, 0));
         }
-        var x = new OffloadExecutor(nics);
-        x.Attach();
-        _trace.Clear();
-        return x;
+        return nics;
     }
 
     [SetUp]
@@ -138,6 +144,29 @@ public class OffloadExecutorTests
         Assert.That(x.Free("fe1"), Is.EqualTo((14, 2)));
         Assert.That(x.Copies("fe2"), Is.EquivalentTo(new[] { 1 }));
         Assert.That(x.SampledVnics("fe2"), Is.EquivalentTo(new[] { 0, 1 }));
+    }
+
+    [TestCase(1000ul, false)]
+    [TestCase(3000ul, true)]
+    public void TheControllerOffloadsInTheModeTheDeciderChose(ulong sessions, bool compact)
+    {
+        var ctl = new OffloadController(Cards(2, out _), new OffloadPolicy(SampleCycles: 100_000, HoldPeriods: 2));
+        var be = _cards["be"].Card;
+        IReadOnlyList<DecisionRecord> got = [];
+        for (uint p = 0; p <= 2; p++)   // the first poll only takes the counters; two periods at 80%
+        {
+            be.Poke(NezhaRegs.CORE_CYCLES_LO, p * 100_000);
+            be.VnicCounters[5] = [0, 0, 0, 0, p * 500UL, p * 80_000UL];
+            be.Counters[(int)StatIndex.SessOccupancy] = sessions;   // 24% or 73% of the 4096 words: below occupancyAbove
+            got = ctl.Poll();
+        }
+        var r = got.Single();
+        TestContext.Out.WriteLine(r.Decision.Reason);
+        Assert.That(ctl.LastSample!.Single(l => l.Nic == "be").SessionWords, Is.EqualTo(FakeCard.W64.SessionEntries));
+        Assert.That(r.Done, Is.True, r.Error);
+        Assert.That(r.Decision.Compact, Is.EqualTo(compact));
+        Assert.That(_cards["be"].Off.Entries[5].Compact, Is.EqualTo(compact), "the BE's offload entry");
+        Assert.That(ctl.Decider.Active.Single().Compact, Is.EqualTo(compact));
     }
 
     [Test]
