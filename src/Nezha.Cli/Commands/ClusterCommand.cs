@@ -17,7 +17,7 @@ namespace Nezha.Cli.Commands;
 /// </summary>
 public static class ClusterCommand
 {
-    private static readonly string[] Scenarios = ["cps", "flows", "util", "latency", "failover", "controller", "all"];
+    private static readonly string[] Scenarios = ["cps", "flows", "util", "latency", "failover", "controller", "memory", "all"];
 
     public static Command Create(CliContext ctx)
     {
@@ -107,7 +107,7 @@ public static class ClusterCommand
             File.WriteAllText(json.FullName, r.ToJsonString());
             console.MarkupLineInterpolated($"results written to [bold]{json.FullName}[/]");
         }
-        bool bad = r.Failover is { EstablishedLost: > 0 } || r.Controller is { OffloadedAndReverted: false } || r.Cps.Any(c => c.Failed > 0);
+        bool bad = r.Failover is { EstablishedLost: > 0 } || r.Controller is { OffloadedAndReverted: false } || r.Memory.Any(m => !m.OffloadedCompact) || r.Cps.Any(c => c.Failed > 0);
         return bad ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
@@ -179,6 +179,17 @@ public static class ClusterCommand
             foreach (var p in c.Phases)
                 ph.AddRow(p.Name, $"{p.StartUs:0}..{p.EndUs:0}", p.OfferedCps.ToString("N0"), p.Cps.ToString("N0"), p.MeanBeUtil.ToString("P1"));
             yield return ph;
+        }
+        if (r.Memory.Count > 0)
+        {
+            var t = new Table().Title("Controller, session table filling (slow-path trigger off): concurrent flows of the heavy vNIC")
+                .AddColumns("occupancyAbove", "offload decided", "installed", "sessions then", "flows at first failure", "vs 0 FEs", "at 1% failed", "per word", "decision");
+            foreach (var m in r.Memory)
+                t.AddRow(m.Policy.OccupancyAbove.ToString("P0"), m.OffloadUs is { } a ? $"{a:0} µs" : "none", m.OffloadDoneUs is { } b ? $"{b:0} µs" : "",
+                         m.FlowsAtOffload < 0 ? "" : $"{m.FlowsAtOffload:N0} ({m.SessionLoadAtOffload:P0})", m.Flows.ToString("N0"),
+                         r.Flows.Count > 0 ? ((double)m.Flows / r.Flows[0].Flows).ToString("0.00x") : "",
+                         m.FlowsAtOnePercent.ToString("N0"), ((double)m.FlowsAtOnePercent / m.SessionWords).ToString("0.00"), m.OffloadedCompact ? "offload, compact" : "[red]no compact offload[/]");
+            yield return t;
         }
         if (r.OffloadUnavailable != null)
         {

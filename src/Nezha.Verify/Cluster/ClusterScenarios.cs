@@ -11,7 +11,10 @@ public sealed record CpsResult(int Fes, double Cps, long Connections, ulong Cycl
 
 /// <param name="Capacity">session table words (full entries it holds)</param>
 /// <param name="Compact">the BE kept compact entries (docs/nezha-offload.md section 8)</param>
-public sealed record FlowsResult(int Fes, long Flows, int Capacity, ulong InsertFailures, ulong Cycles, bool Compact = false);
+/// <param name="Flows">the BE's live sessions at its first insert failure.</param>
+/// <param name="FlowsAtOnePercent">the BE's live sessions when 1% of its inserts so far had failed.</param>
+public sealed record FlowsResult(int Fes, long Flows, int Capacity, ulong InsertFailures, ulong Cycles, bool Compact = false,
+                                 long FlowsAtOnePercent = 0);
 
 public sealed record UtilResult(int Fes, double OfferedCps, double CpsBefore, double CpsAfter, double Before, double After,
                                 IReadOnlyList<double> FeUtilAfter);
@@ -102,25 +105,52 @@ public static partial class ClusterScenarios
     {
         using var nc = new NezhaCluster(o with { Fes = fes, BackgroundUtil = 0 });
         if (fes > 0) (offload ?? throw new ArgumentNullException(nameof(offload)))(nc, fes);
-        var be = nc.Be;
-        int capacity = be.Info.SessionEntries;
-        int room = compact ? 2 * capacity : capacity;
-        nc.Stats.OnEstablished = (c, t) => nc.Open(t, true);
+        int capacity = nc.Be.Info.SessionEntries;
         ulong t0 = nc.C.Now;
-        for (int i = 0; i < window; i++) nc.Open(t0 + (ulong)i * 8, true);
-        ulong fails = 0, occ = 0;
-        ulong guard = (ulong)room * 20_000 + 2_000_000;
-        ulong nextCheck = 0;
+        var f = FillSessions(nc, window, compact ? 2 * capacity : capacity, 0, progress, "filling the session table");
+        return new FlowsResult(fes, f.AtFirstFailure, capacity, f.Failures, nc.C.Now - t0, compact, f.AtOnePercent);
+    }
+
+    /// <summary>
+    /// Opens long-lived connections (<paramref name="window"/> handshakes in flight: each established one opens the
+    /// next) until 1% of the BE's inserts since the start have failed, or the BE holds <paramref name="stopAt"/>
+    /// sessions (0: no such limit). Returns its live sessions at the first SESS_INSERT_FAIL (or at the stop) and at
+    /// 1%. <paramref name="room"/> is the expected capacity in sessions (progress and check spacing only).
+    /// </summary>
+    internal static (long AtFirstFailure, long AtOnePercent, ulong Failures) FillSessions(NezhaCluster nc, int window, long room,
+        long stopAt, Action<double>? progress, string what, Func<long>? liveRoom = null, List<TcpClientConn>? opened = null)
+    {
+        var be = nc.Be;
+        nc.Stats.OnEstablished = (_, t) =>
+        {
+            var c = nc.Open(t, true);
+            opened?.Add(c);
+        };
+        ulong t0 = nc.C.Now;
+        for (int i = 0; i < window; i++)
+        {
+            var c = nc.Open(t0 + (ulong)i * 8, true);
+            opened?.Add(c);
+        }
+        ulong ins0 = be.Driver.ReadStat(StatIndex.SessInserts), fail0 = be.Driver.ReadStat(StatIndex.SessInsertFail);
+        ulong fails = 0, ins = 0, occ = 0, nextCheck = 0;
+        long atFirst = -1;
         nc.C.OnChunk = now =>
         {
             if (now < nextCheck) return;
             occ = be.Driver.ReadStat(StatIndex.SessOccupancy);
-            fails = be.Driver.ReadStat(StatIndex.SessInsertFail);
-            progress?.Invoke(Math.Min(1.0, (double)occ / room));
-            nextCheck = now + (occ > (ulong)(room * 0.85) ? 500UL : 5000UL);
+            fails = be.Driver.ReadStat(StatIndex.SessInsertFail) - fail0;
+            ins = be.Driver.ReadStat(StatIndex.SessInserts) - ins0;
+            if (fails > 0 && atFirst < 0) atFirst = (long)occ;
+            long r = liveRoom?.Invoke() ?? room;
+            progress?.Invoke(Math.Min(1.0, (double)occ / r));
+            nextCheck = now + (occ > (ulong)(r * 0.85) ? 500UL : 5000UL);
         };
-        Run(nc, () => fails == 0, guard, "filling the session table");
-        return new FlowsResult(fes, (long)occ, capacity, fails, nc.C.Now - t0, compact);
+        bool Going() => (fails == 0 || fails * 100 < ins + fails) && (stopAt == 0 || (long)occ < stopAt);
+        Run(nc, Going, (ulong)room * 20_000 + 2_000_000, what);
+        nc.C.OnChunk = null;
+        nc.Stats.OnEstablished = null;
+        return (atFirst < 0 ? (long)occ : atFirst, (long)occ, fails);
     }
 
     /// <summary>

@@ -24,6 +24,8 @@ public sealed record SuiteSizes
     public int FailoverLongFlows { get; init; } = 64;
     /// <summary>New connections during the failover run, as a fraction of the measured 0-FE CPS.</summary>
     public double FailoverLoad { get; init; } = 0.3;
+    /// <summary>occupancyAbove of the memory-triggered controller runs, one run each (the policy default first).</summary>
+    public IReadOnlyList<double> MemoryThresholds { get; init; } = [0.85, 0.5];
 }
 
 /// <summary>Everything <c>make bench-nezha</c> measures; <see cref="ToJson"/> gives bench/results/nezha.json.</summary>
@@ -41,6 +43,8 @@ public sealed class NezhaResults
     public LatencyResult? Latency { get; set; }
     public FailoverResult? Failover { get; set; }
     public ControllerRunResult? Controller { get; set; }
+    /// <summary>The memory-triggered controller runs, one per <see cref="SuiteSizes.MemoryThresholds"/> entry.</summary>
+    public List<MemoryRunResult> Memory { get; } = new();
     /// <summary>Why measurements with FEs are missing (null when they ran).</summary>
     public string? OffloadUnavailable { get; set; }
     public double WallSeconds { get; set; }
@@ -49,7 +53,7 @@ public sealed class NezhaResults
     {
         ["fes"] = f.Fes, ["flows"] = f.Flows, ["normalised"] = Math.Round((double)f.Flows / Flows[0].Flows, 3),
         ["mode"] = f.Fes == 0 ? "no offload" : f.Compact ? "compact" : "first packet",
-        ["session_capacity"] = f.Capacity,
+        ["session_capacity"] = f.Capacity, ["flows_1pct_failed"] = f.FlowsAtOnePercent,
     }).ToArray());
 
     public JsonObject ToJson()
@@ -98,6 +102,13 @@ public sealed class NezhaResults
             };
         if (Controller is { } c)
             j["controller"] = c.ToJson(clock);
+        if (Memory.Count > 0)
+            j["controller_memory"] = new JsonArray(Memory.Select(m =>
+            {
+                var x = m.ToJson();
+                x["normalised"] = Flows.Count > 0 ? Math.Round((double)m.Flows / Flows[0].Flows, 3) : null;
+                return (JsonNode)x;
+            }).ToArray());
         j["setup"] = new JsonObject
         {
             ["width"] = o.Width.ToString().ToLowerInvariant(), ["acl_rules"] = o.AclRules, ["fabric_latency_cycles"] = o.LatencyCycles,
@@ -197,6 +208,22 @@ public static class ClusterSuite
                 var run = controller();
                 r.Controller = ClusterScenarios.ControllerEndToEnd(o, maxFes, baseCps, run, p => progress?.Invoke("controller end to end", p));
                 progress?.Invoke("controller end to end", 1);
+            }
+            if (Want("memory") && controller != null)
+            {
+                var run = controller();
+                foreach (double above in s.MemoryThresholds)
+                {
+                    // the slow-path trigger off (offloadAbove 1.0): any offload is the memory trigger's
+                    var policy = run.Policy with
+                    {
+                        OffloadAbove = 1.0, OccupancyAbove = above,
+                        OccupancyRevertBelow = Math.Min(run.Policy.OccupancyRevertBelow, above / 2),
+                    };
+                    string step = $"controller, session table filling (occupancyAbove {above:0.##})";
+                    r.Memory.Add(ClusterScenarios.MemoryTriggered(o, maxFes, s.FlowWindow, policy, 0, run.Logger, p => progress?.Invoke(step, p)));
+                    progress?.Invoke(step, 1);
+                }
             }
         }
         r.WallSeconds = sw.Elapsed.TotalSeconds;

@@ -34,6 +34,7 @@ public sealed class NicBench : IDisposable
         Sim.Reset();
         Model = new NicModel(Params);
         Bus = new MirrorTransport(Sim, Model, Errors) { BeforeAccess = Collect, AfterRtlWrite = CollectThroughCommit };
+        Bus.FramesInFlight = () => Outstanding > 0;
         Driver = new NicDriver(Bus);
         // wait until the session table has cleared itself after reset
         Sim.RunUntilIdle(1_000_000);

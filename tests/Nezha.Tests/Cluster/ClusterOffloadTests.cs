@@ -90,6 +90,56 @@ public class ClusterOffloadTests
         ClusterRunTests.AssertModelsAgree(nc);
     }
 
+    /// <summary>
+    /// The controller alone sees the BE's session table fill up with long-lived connections (its slow-path trigger
+    /// is off: offloadAbove 1.0) and offloads the heavy vNIC with compact entries; the flows established before
+    /// keep their full entries and their packets, the flows after it get compact entries, and every NIC agrees
+    /// with its model throughout.
+    /// </summary>
+    [Test]
+    public void TheControllerOffloadsAFillingSessionTableWithCompactEntries()
+    {
+        var policy = new OffloadPolicy(SampleCycles: 10_000, OffloadAbove: 1.0, RevertBelow: 0.3, HoldPeriods: 2, MaxFes: 2,
+                                       OccupancyAbove: 0.2, OccupancyRevertBelow: 0.1);
+        int words = 0, full = 0, compact = 0;
+        int oldest = -1, newest = -1;
+        var r = ClusterScenarios.MemoryTriggered(ClusterRunTests.Small(fes: 2), 2, 32, policy, stopAtFlows: 2400, atEnd: (nc, conns) =>
+        {
+            words = nc.Be.Info.SessionEntries;
+            Assert.That(nc.Controller!.Executor.Active, Has.Count.EqualTo(1));
+            Assert.That(nc.Be.Driver.ReadOffload(NezhaCluster.HeavyVnic).Compact, Is.True, "the BE's offload entry has COMPACT");
+            // the connections both sides of the offload still carry data
+            var open = conns.Where(c => c.State == ClientState.Open).ToList();
+            var sample = open.Take(12).Concat(open.Skip(open.Count - 12)).ToList();
+            ulong t = nc.C.Now;
+            for (int i = 0; i < sample.Count; i++) nc.Endpoint(sample[i].Id).Host.SendData(sample[i], t + (ulong)i * 50);
+            nc.C.Run(30_000);
+            Assert.That(sample.Select(c => c.DataAcked == c.DataSent && c.DataSent == 1), Is.All.True, "data acknowledged on old and new flows");
+            var be = nc.Be.Bench!;
+            for (int i = 0; i < be.Params.SessSlots; i++)
+                if (be.Model.Session(i) is { Valid: true } e)
+                {
+                    if (e.Compact) compact++;
+                    else full++;
+                }
+            oldest = conns.ToList().IndexOf(sample[0]);
+            newest = conns.ToList().IndexOf(sample[^1]);
+            ClusterRunTests.AssertModelsAgree(nc);
+        });
+        TestContext.Out.WriteLine($"offload decided at {r.OffloadUs:0} µs, installed at {r.OffloadDoneUs:0} µs, with {r.FlowsAtOffload} sessions ({r.SessionLoadAtOffload:P1} of {words} words); " +
+                                  $"stopped at {r.Flows} sessions: {full} full and {compact} compact entries on the BE");
+        foreach (var e in r.Events) TestContext.Out.WriteLine($"  {e.TimeUs:0} µs {e.Kind}: {e.Reason}");
+        Assert.That(r.OffloadedCompact, Is.True, "exactly one offload, with compact entries");
+        Assert.That(r.Events.Where(e => e.Kind == "Offload").Single().Reason, Does.Contain("occupancyAbove"), "the memory trigger decided it");
+        Assert.That(r.SessionLoadAtOffload, Is.GreaterThan(policy.OccupancyAbove));
+        Assert.That(r.Events.Any(e => e.Kind == "Revert"), Is.False, "no revert while the table stays full");
+        Assert.That(full, Is.GreaterThanOrEqualTo(r.FlowsAtOffload), "the flows from before the offload kept their full entries");
+        Assert.That(full, Is.LessThan(r.FlowsAtOffload + (r.Flows - r.FlowsAtOffload) / 2), "most flows after the decision got compact entries");
+        Assert.That(r.EstablishedRetransmits + r.Failed, Is.Zero, "no connection lost a packet");
+        Assert.That(oldest, Is.LessThan(r.FlowsAtOffload), "the data checked flows opened before the offload");
+        Assert.That(newest, Is.GreaterThan(r.FlowsAtOffload + 2 * 32), "... and after it");
+    }
+
     [Test]
     public void AnFeFailureLosesNoEstablishedConnectionAndItsShareMoves()
     {
