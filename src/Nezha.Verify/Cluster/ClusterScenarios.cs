@@ -115,7 +115,8 @@ public static partial class ClusterScenarios
     /// Opens long-lived connections (<paramref name="window"/> handshakes in flight: each established one opens the
     /// next) until 1% of the BE's inserts since the start have failed, or the BE holds <paramref name="stopAt"/>
     /// sessions (0: no such limit). Returns its live sessions at the first SESS_INSERT_FAIL (or at the stop) and at
-    /// 1%. <paramref name="room"/> is the expected capacity in sessions (progress and check spacing only).
+    /// 1%. <paramref name="room"/> is the most sessions the run can reach (it sets the cycle guard);
+    /// <paramref name="liveRoom"/>, when given, the capacity expected now (progress and check spacing; else room).
     /// </summary>
     internal static (long AtFirstFailure, long AtOnePercent, ulong Failures) FillSessions(NezhaCluster nc, int window, long room,
         long stopAt, Action<double>? progress, string what, Func<long>? liveRoom = null, List<TcpClientConn>? opened = null)

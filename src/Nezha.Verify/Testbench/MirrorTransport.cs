@@ -33,9 +33,6 @@ public sealed class MirrorTransport : IRegisterTransport
     /// <summary>True while frames sent to the RTL have not retired (reads of live counters are then not compared).</summary>
     public Func<bool>? FramesInFlight { get; set; }
 
-    /// <summary>Counter reads not compared because frames were in flight.</summary>
-    public long CountersInFlight { get; private set; }
-
     public int Accesses { get; private set; }
 
     /// <summary>
@@ -88,11 +85,7 @@ public sealed class MirrorTransport : IRegisterTransport
             return false;
         bool counter = addr >= NezhaRegs.STATS_COUNTER_BASE && addr < NezhaRegs.STATS_COUNTER_BASE + 8 * NezhaRegs.STATS_COUNT
                        || addr >= NezhaRegs.VNIC_STATS_RX_PKTS && addr < NezhaRegs.VNIC_STATS_SLOW_CYCLES + 8;
-        if (counter && FramesInFlight?.Invoke() == true)
-        {
-            CountersInFlight++;
-            return false;
-        }
+        if (counter && FramesInFlight?.Invoke() == true) return false;
         if (AgingSettled) return true;
         uint aged = NezhaRegs.STATS_COUNTER_BASE + 8 * (uint)StatIndex.SessAged;
         uint occ = NezhaRegs.STATS_COUNTER_BASE + 8 * (uint)StatIndex.SessOccupancy;
