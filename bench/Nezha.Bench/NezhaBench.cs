@@ -39,15 +39,17 @@ internal static class NezhaBench
             });
 
         var t = new Table().Title("Nezha offload (normalised to the same NIC without offload)")
-            .AddColumns("FEs", "CPS", "x", "CPS w512", "x", "flows", "x", "flows, compact BE", "x");
+            .AddColumns("FEs", "CPS", "x", "CPS w512", "x", "CPS, compact BE", "x", "flows", "x", "flows, compact BE", "x");
         for (int i = 0; i < Math.Max(r.Cps.Count, r.Flows.Count); i++)
         {
             var c = i < r.Cps.Count ? r.Cps[i] : null;
             var w = i < r.CpsWide.Count ? r.CpsWide[i] : null;
             var f = i < r.Flows.Count ? r.Flows[i] : null;
             var k = r.FlowsCompact.FirstOrDefault(x => x.Fes == i);
+            var cc = r.CpsCompact.FirstOrDefault(x => x.Fes == i);
             t.AddRow(i.ToString(), c?.Cps.ToString("N0") ?? "", c == null ? "" : (c.Cps / r.Cps[0].Cps).ToString("0.00"),
                      w?.Cps.ToString("N0") ?? "", w == null ? "" : (w.Cps / r.CpsWide[0].Cps).ToString("0.00"),
+                     cc?.Cps.ToString("N0") ?? "", cc == null ? "" : (cc.Cps / r.Cps[0].Cps).ToString("0.00"),
                      f?.Flows.ToString("N0") ?? "", f == null ? "" : ((double)f.Flows / r.Flows[0].Flows).ToString("0.00"),
                      k?.Flows.ToString("N0") ?? "", k == null ? "" : ((double)k.Flows / r.Flows[0].Flows).ToString("0.00"));
         }
@@ -73,6 +75,15 @@ internal static class NezhaBench
             s.LegendText = $"CPS (0 FEs = {r.Cps[0].Cps / 1e3:0} k/s)";
             s.LineWidth = 2;
             s.MarkerSize = 8;
+        }
+        if (r.CpsCompact.Count > 0 && r.Cps.Count > 0)
+        {
+            var pts = r.Cps.Take(1).Concat(r.CpsCompact).ToList();
+            var s = plt.Add.Scatter(pts.Select(c => (double)c.Fes).ToArray(), pts.Select(c => c.Cps / r.Cps[0].Cps).ToArray());
+            s.LegendText = "CPS, compact BE";
+            s.LineWidth = 2;
+            s.MarkerSize = 8;
+            s.LinePattern = ScottPlot.LinePattern.Dotted;
         }
         if (r.Flows.Count > 0)
         {

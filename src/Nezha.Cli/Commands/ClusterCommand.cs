@@ -120,9 +120,10 @@ public static class ClusterCommand
         if (r.Cps.Count > 0)
         {
             var t = new Table().Title("Connections per second of the heavy vNIC (short TCP connections, at saturation)")
-                .AddColumns("FEs", "CPS", "vs 0 FEs", "BE slow path", "FE slow path (max)", "BE net-port input", "mean connection µs", "connections");
-            foreach (var x in r.Cps)
-                t.AddRow(x.Fes.ToString(), x.Cps.ToString("N0"), (x.Cps / r.Cps[0].Cps).ToString("0.00x"), x.BeSlowUtil.ToString("P1"),
+                .AddColumns("FEs", "BE entries", "CPS", "vs 0 FEs", "BE slow path", "FE slow path (max)", "BE net-port input", "mean connection µs", "connections");
+            foreach (var (x, mode) in r.Cps.Select(x => (x, x.Fes == 0 ? "no offload" : "full"))
+                                           .Concat(r.CpsCompact.Select(x => (x, "compact"))))
+                t.AddRow(x.Fes.ToString(), mode, x.Cps.ToString("N0"), (x.Cps / r.Cps[0].Cps).ToString("0.00x"), x.BeSlowUtil.ToString("P1"),
                          x.FeSlowUtil.DefaultIfEmpty(0).Max().ToString("P1"), x.BeNetRxLoad.ToString("P1"), x.MeanConnectUs.ToString("0.0"),
                          x.Connections.ToString("N0"));
             yield return t;

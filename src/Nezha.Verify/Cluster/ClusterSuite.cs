@@ -35,6 +35,8 @@ public sealed class NezhaResults
     public List<CpsResult> Cps { get; } = new();
     /// <summary>The CPS points again with every NIC at w512 (the 100G configuration), when measured.</summary>
     public List<CpsResult> CpsWide { get; } = new();
+    /// <summary>The CPS points with a compact BE (docs/nezha-offload.md section 8), 1..N FEs (0 FEs is <see cref="Cps"/>[0]).</summary>
+    public List<CpsResult> CpsCompact { get; } = new();
     /// <summary>Concurrent flows in the first-packet mode (the BE keeps full entries); index = FEs.</summary>
     public List<FlowsResult> Flows { get; } = new();
     /// <summary>Concurrent flows with a compact BE, 1..N FEs (0 FEs is <see cref="Flows"/>[0]).</summary>
@@ -70,6 +72,7 @@ public sealed class NezhaResults
             ["flows_first_packet_mode"] = FlowsJson(Flows),
         };
         if (CpsWide.Count > 0) j["cps_w512"] = CpsJson(CpsWide);
+        if (CpsCompact.Count > 0 && Cps.Count > 0) j["cps_compact"] = CpsJson(CpsCompact, Cps[0].Cps);
         if (Util is { } u)
             j["be_slowpath_util"] = new JsonObject
             {
@@ -120,12 +123,14 @@ public sealed class NezhaResults
         return j;
     }
 
-    private static JsonArray CpsJson(List<CpsResult> cps)
+    /// <param name="baseCps">the 0-FE CPS the points are normalised to (default: the first point's)</param>
+    private static JsonArray CpsJson(List<CpsResult> cps, double baseCps = 0)
     {
         static double R(double v, int d) => Math.Round(v, d);
+        double b = baseCps > 0 ? baseCps : cps[0].Cps;
         return new JsonArray(cps.Select(c => (JsonNode)new JsonObject
         {
-            ["fes"] = c.Fes, ["cps"] = Math.Round(c.Cps), ["normalised"] = R(c.Cps / cps[0].Cps, 3),
+            ["fes"] = c.Fes, ["cps"] = Math.Round(c.Cps), ["normalised"] = R(c.Cps / b, 3),
             ["be_slowpath_util"] = R(c.BeSlowUtil, 3), ["be_net_rx_load"] = R(c.BeNetRxLoad, 3),
             ["fe_slowpath_util"] = new JsonArray(c.FeSlowUtil.Select(u => (JsonNode)R(u, 3)).ToArray()),
             ["connections"] = c.Connections, ["cycles"] = c.Cycles, ["mean_connection_us"] = R(c.MeanConnectUs, 1),
@@ -142,8 +147,9 @@ public static class ClusterSuite
     /// <param name="progress">(step name, fraction done of that step)</param>
     /// <param name="offload">null: the offload is not available; only the 0-FE numbers are measured.</param>
     /// <param name="wideCps">also measure the CPS points with every NIC at w512 (<see cref="NezhaResults.CpsWide"/>).</param>
-    /// <param name="compactOffload">installs a compact BE (docs/nezha-offload.md section 8): the concurrent-flow points
-    /// with FEs are measured with it too (<see cref="NezhaResults.FlowsCompact"/>); null: not measured.</param>
+    /// <param name="compactOffload">installs a compact BE (docs/nezha-offload.md section 8): the CPS and concurrent-flow
+    /// points with FEs are measured with it too (<see cref="NezhaResults.CpsCompact"/>, <see cref="NezhaResults.FlowsCompact"/>);
+    /// null: not measured.</param>
     public static NezhaResults Run(ClusterOptions o, SuiteSizes s, int maxFes, ClusterScenarios.OffloadHook? offload,
                                    ISet<string>? only, Action<string, double>? progress, Func<ControllerRun>? controller = null,
                                    bool wideCps = false, ClusterScenarios.OffloadHook? compactOffload = null)
@@ -159,6 +165,13 @@ public static class ClusterSuite
             {
                 string step = $"CPS, {k} FE{(k == 1 ? "" : "s")}";
                 r.Cps.Add(ClusterScenarios.Cps(o, k, s.Window * Math.Max(1, k), s.Warmup, s.Connections, offload, p => progress?.Invoke(step, p)));
+                progress?.Invoke(step, 1);
+            }
+        if (Want("cps") && offload != null && compactOffload != null)
+            for (int k = 1; k <= top; k++)
+            {
+                string step = $"CPS, compact BE, {k} FE{(k == 1 ? "" : "s")}";
+                r.CpsCompact.Add(ClusterScenarios.Cps(o, k, s.Window * k, s.Warmup, s.Connections, compactOffload, p => progress?.Invoke(step, p)));
                 progress?.Invoke(step, 1);
             }
         if (wideCps && Want("cps"))
