@@ -14,6 +14,7 @@ internal static class NezhaBench
     public static int Run(string root, string[] args)
     {
         bool quick = args.Contains("--quick");
+        AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 140);   // the result table, also when piped to a file
         string outDir = Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(outDir);
         var o = new ClusterOptions { RtoUs = 1000 };
