@@ -180,8 +180,9 @@ public static partial class ClusterScenarios
     /// low, then above what the BE alone can take, then low again; the controller polls every card each
     /// sampling period through the drivers and acts on its own.
     /// </summary>
+    /// <param name="atEnd">runs on the cluster at the end of the run, before it is disposed (tests check the models there)</param>
     public static ControllerRunResult ControllerEndToEnd(ClusterOptions o, int fes, double baseCps, ControllerRun run,
-                                                         Action<double>? progress = null)
+                                                         Action<double>? progress = null, Action<NezhaCluster>? atEnd = null)
     {
         using var nc = new NezhaCluster(o with { Fes = fes });
         var ctl = ClusterOffload.Controller(nc, run.Policy, run.Logger);
@@ -221,6 +222,7 @@ public static partial class ClusterScenarios
         nc.C.OnChunk = now => progress?.Invoke(Math.Min(1.0, (double)(now - t0) / (end - t0)));
         nc.C.RunUntil(end);
         nc.C.Run(clock.Cycles(o.RtoUs));
+        atEnd?.Invoke(nc);
 
         var result = new List<ControllerPhase>();
         foreach (var p in phases)

@@ -91,6 +91,53 @@ public class ClusterOffloadTests
     }
 
     /// <summary>
+    /// The controller alone, polling the cards through their drivers, sees the BE's slow path overloaded by the heavy
+    /// vNIC's new connections, offloads it to the two idle FEs, and reverts it once the load is low again; no
+    /// connection fails and every NIC agrees with its model throughout.
+    /// </summary>
+    [Test]
+    public void TheControllerOffloadsAnOverloadedBackEndAndRevertsOnItsOwn()
+    {
+        var o = ClusterRunTests.Small(fes: 2) with { AclRules = 256 };
+        // the BE's slow path alone decides a new inbound connection in rules + 4 cycles (the admitting rule is last)
+        double slowPathCps = o.ClockMhz * 1e6 / (o.AclRules + 4);
+        var run = new ControllerRun
+        {
+            Policy = new OffloadPolicy(SampleCycles: 5_000, OffloadAbove: 0.6, RevertBelow: 0.3, HoldPeriods: 2, MaxFes: 2, FeMaxUtil: 0.5),
+            LowLoad = 0.1, HighLoad = 0.85, LowUs = 60, HighUs = 450, TailUs = 200,
+        };
+        long redirects = 0, verdictsRx = 0, verdictsTx = 0;
+        var r = ClusterScenarios.ControllerEndToEnd(o, 2, slowPathCps, run, atEnd: nc =>
+        {
+            redirects = Stat(nc.Be, 48);
+            verdictsRx = Stat(nc.Be, 50);
+            verdictsTx = nc.Fes.Sum(f => Stat(f, 49));
+            Assert.That(nc.Controller!.Executor.Active, Is.Empty, "nothing left offloaded");
+            Assert.That(nc.Be.Driver.ReadOffload(NezhaCluster.HeavyVnic).Mode, Is.EqualTo(OffloadMode.Local));
+            ClusterRunTests.AssertModelsAgree(nc);
+        });
+        foreach (var e in r.Events) TestContext.Out.WriteLine($"  {e.TimeUs:0} µs {e.Kind}{(e.Done ? "" : " (failed)")}: {e.Reason}");
+        foreach (var p in r.Phases) TestContext.Out.WriteLine($"  {p.Name}: {p.StartUs:0}..{p.EndUs:0} µs, offered {p.OfferedCps:N0}/s, carried {p.Cps:N0}/s, BE {p.MeanBeUtil:P1}");
+        TestContext.Out.WriteLine(string.Join(" ", r.Timeline.Select(x => $"{x.TimeUs:0}:{x.BeUtil:0.00}/{x.FeUtilMax:0.00}")));
+        TestContext.Out.WriteLine($"completed {r.Completed}, SYN retransmits {r.SynRetransmits}, redirects {redirects}, verdicts {verdictsTx} sent / {verdictsRx} accepted");
+
+        Assert.That(r.OffloadedAndReverted, Is.True, "exactly one offload and one revert");
+        var off = r.Events.Single(e => e.Kind == "Offload");
+        var rev = r.Events.Single(e => e.Kind == "Revert");
+        Assert.That(off.Reason, Does.Contain("offloadAbove"), "the slow-path trigger decided the offload");
+        Assert.That(off.Fes, Is.EquivalentTo(new[] { "fe1", "fe2" }));
+        Assert.That(off.TimeUs, Is.InRange(r.Phases[1].StartUs, r.Phases[1].EndUs), "offloaded during the overload");
+        Assert.That(rev.TimeUs, Is.InRange(r.Phases[2].StartUs, r.Phases[2].EndUs), "reverted after it");
+        Assert.That(r.Events.Where(e => e.Kind is "Offload" or "Revert").Select(e => e.Done), Is.All.True);
+        Assert.That(r.Failed, Is.Zero, "no connection failed");
+        // installing copies the 256-rule ACL to both FEs under traffic (about 240 µs); after it the FEs carry the rule scans
+        var offloaded = r.Timeline.Where(x => x.TimeUs > off.TimeUs && x.TimeUs <= r.Phases[1].EndUs).ToList();
+        Assert.That(offloaded.Any(x => x.BeUtil < 0.05 && x.FeUtilMax > 0.3), Is.True, "the FEs took over the BE's slow-path work");
+        Assert.That(redirects, Is.GreaterThan(50), "new flows were decided by the FEs while offloaded");
+        Assert.That(verdictsRx, Is.EqualTo(verdictsTx), "every verdict the FEs sent was accepted (DRAIN covers those on their way at the revert)");
+    }
+
+    /// <summary>
     /// The controller alone sees the BE's session table fill up with long-lived connections (its slow-path trigger
     /// is off: offloadAbove 1.0) and offloads the heavy vNIC with compact entries; the flows established before
     /// keep their full entries and their packets, the flows after it get compact entries, and every NIC agrees
