@@ -228,12 +228,12 @@ test:
 	@$(MAKE) deps
 	@$(MAKE) regs-check
 	@$(MAKE) lint
-	@$(MAKE) sim
-	@$(MAKE) build
 	@rm -rf $(TEST_RESULTS)
 	@mkdir -p $(BUILD)
-	@# yosys (single-threaded, minutes) runs on the second core while the NUnit regression runs
+	@# yosys (single-threaded, the longest step) starts first and runs beside the simulator and .NET builds and
+	@# the NUnit regression
 	@$(MAKE) synth-check >$(BUILD)/synth-check.out 2>&1 & synth=$$!; \
+	  $(MAKE) sim && $(MAKE) build && \
 	  $(DOTNET) test $(TEST_PROJECT) -c Release --no-build --logger trx --results-directory $(TEST_RESULTS) $(TEST_ARGS); rc=$$?; \
 	  wait $$synth; src=$$?; cat $(BUILD)/synth-check.out; \
 	  [ $$src -eq 0 ] || echo "synth-check failed (see $(BUILD)/synth/nezha_w8.log)"; \
