@@ -88,6 +88,12 @@ public class RegisterTests
         Assert.That(W(NezhaRegs.VNIC_TABLE_INDEX, (uint)_b.Params.NVnic), Is.EqualTo(Ok));
         Assert.That(W(NezhaRegs.VNIC_TABLE_CMD, 1), Is.EqualTo(Err));
         Assert.That(R(NezhaRegs.VNIC_TABLE_STATUS), Is.EqualTo((uint)TableStatus.BadIndex));
+        W(NezhaRegs.VNIC_TABLE_INDEX, 0);
+        Assert.That(W(NezhaRegs.VNIC_TABLE_CMD, 2), Is.EqualTo(Ok), "a good read clears STATUS");
+        Assert.That(R(NezhaRegs.VNIC_TABLE_STATUS), Is.EqualTo(0u));
+        W(NezhaRegs.VNIC_TABLE_INDEX, (uint)_b.Params.NVnic);
+        Assert.That(W(NezhaRegs.VNIC_TABLE_CMD, 2), Is.EqualTo(Err), "a read is refused for a bad index too");
+        Assert.That(R(NezhaRegs.VNIC_TABLE_STATUS), Is.EqualTo((uint)TableStatus.BadIndex));
         Assert.That(W(NezhaRegs.VNIC_TABLE_INDEX, 0), Is.EqualTo(Ok));
         W(NezhaRegs.VNIC_TABLE_DATA, 1u | ((uint)_b.Params.AclSets << 8));
         Assert.That(W(NezhaRegs.VNIC_TABLE_CMD, 1), Is.EqualTo(Err));
