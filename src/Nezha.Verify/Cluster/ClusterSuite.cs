@@ -160,28 +160,23 @@ public static class ClusterSuite
         int top = offload == null ? 0 : maxFes;
         if (offload == null) r.OffloadUnavailable = "the offload registers are not in this build: only the 0-FE numbers were measured";
 
+        // CPS points for k = from..to FEs (window per deciding slow path), each a progress step
+        void CpsSeries(List<CpsResult> into, string label, ClusterOptions co, int from, int to, int connections,
+                       ClusterScenarios.OffloadHook? hook)
+        {
+            for (int k = from; k <= to; k++)
+            {
+                string step = $"{label}, {k} FE{(k == 1 ? "" : "s")}";
+                into.Add(ClusterScenarios.Cps(co, k, s.Window * Math.Max(1, k), s.Warmup, connections, hook, p => progress?.Invoke(step, p)));
+                progress?.Invoke(step, 1);
+            }
+        }
         if (Want("cps") || Want("util") || Want("failover") || Want("controller"))
-            for (int k = 0; k <= (Want("cps") ? top : 0); k++)
-            {
-                string step = $"CPS, {k} FE{(k == 1 ? "" : "s")}";
-                r.Cps.Add(ClusterScenarios.Cps(o, k, s.Window * Math.Max(1, k), s.Warmup, s.Connections, offload, p => progress?.Invoke(step, p)));
-                progress?.Invoke(step, 1);
-            }
+            CpsSeries(r.Cps, "CPS", o, 0, Want("cps") ? top : 0, s.Connections, offload);
         if (Want("cps") && offload != null && compactOffload != null)
-            for (int k = 1; k <= top; k++)
-            {
-                string step = $"CPS, compact BE, {k} FE{(k == 1 ? "" : "s")}";
-                r.CpsCompact.Add(ClusterScenarios.Cps(o, k, s.Window * k, s.Warmup, s.Connections, compactOffload, p => progress?.Invoke(step, p)));
-                progress?.Invoke(step, 1);
-            }
+            CpsSeries(r.CpsCompact, "CPS, compact BE", o, 1, top, s.Connections, compactOffload);
         if (wideCps && Want("cps"))
-            for (int k = 0; k <= top; k++)
-            {
-                string step = $"CPS at w512, {k} FE{(k == 1 ? "" : "s")}";
-                r.CpsWide.Add(ClusterScenarios.Cps(o with { Width = Sim.SimConfig.W512 }, k, s.Window * Math.Max(1, k), s.Warmup,
-                                                   s.WideConnections, offload, p => progress?.Invoke(step, p)));
-                progress?.Invoke(step, 1);
-            }
+            CpsSeries(r.CpsWide, "CPS at w512", o with { Width = Sim.SimConfig.W512 }, 0, top, s.WideConnections, offload);
         if (Want("flows"))
             for (int k = 0; k <= top; k++)
             {
