@@ -3,16 +3,21 @@
 // The flow processor loads it when `free` (empty, or being taken this cycle) and moves on to the next
 // frame while the editor is still busy with earlier frames.
 //   kind 0: no header (drop, exception)        cmd_hdr_len 0
-//   kind 1: DELIVER Ethernet header            cmd_hdr_len 14: dst = mac_a, src = cfg_gw_mac, 0x0800
+//   kind 1: DELIVER header                     cmd_hdr_len 26: Ethernet dst = mac_a, src = cfg_gw_mac, 0x0800,
+//                                              then the IP header's first 12 bytes ip_head with the ECN field
+//                                              set to ecn and, if that changed it, the header checksum updated
+//                                              incrementally (RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'))
 //   kind 2: ENCAP header (encap_builder)       cmd_hdr_len from encap_builder (64): vtep = ip_a,
 //                                              inner dst = mac_a, inner src = mac_b, vni, UDP source
-//                                              port sport, plen; tunnel VXLAN (geneve 0) or Geneve (1)
+//                                              port sport, plen, outer TOS = ecn; tunnel VXLAN (geneve 0) or
+//                                              Geneve (1)
 //   kind 3: ARP reply (arp_reply_builder)      cmd_hdr_len 60: answer = mac_a, SHA = mac_b, TPA = ip_a,
 //                                              SPA = ip_b
 //   kind 4: Nezha context packet               cmd_hdr_len 88: as kind 2 with Geneve and the context option
 //           (encap_builder, ctx_en)            {0xFF4E0105, cx_w0 = KIND FLAGS VNIC VERSION, cx_be = BE_ID,
 //                                              cx_vtep = VTEP, cx_mac = MAC, cx_act = ACT, 0}
-// The configuration MACs / VTEP IP are the live register values when the editor takes the command.
+// cmd_end: the editor keeps frame[cmd_strip..cmd_end) (the end of the forwarded IP packet; 0xFFFF = to the
+// frame's end). The configuration MACs / VTEP IP are the live register values when the editor takes the command.
 // Latency: load -> cmd_valid next cycle.
 module edit_cmd_slot #(
     parameter USER_W = 12
@@ -29,6 +34,9 @@ module edit_cmd_slot #(
     input  wire              ld_dest,
     input  wire [USER_W-1:0] ld_user,
     input  wire [15:0]       ld_strip,
+    input  wire [15:0]       ld_end,
+    input  wire [1:0]        ld_ecn,
+    input  wire [95:0]       ld_ip_head,
     input  wire [2:0]        ld_kind,
     input  wire [47:0]       ld_mac_a,
     input  wire [47:0]       ld_mac_b,
@@ -50,7 +58,8 @@ module edit_cmd_slot #(
     output reg  [USER_W-1:0] cmd_user,
     output reg  [6:0]        cmd_hdr_len,
     output reg  [767:0]      cmd_hdr,
-    output reg  [15:0]       cmd_strip
+    output reg  [15:0]       cmd_strip,
+    output reg  [15:0]       cmd_end
 );
     /* verilator lint_off UNUSEDPARAM */
 `include "nezha_types.vh"
@@ -66,6 +75,8 @@ module edit_cmd_slot #(
     reg [23:0] vni;
     reg        geneve;
     reg [15:0] sport, plen;
+    reg [1:0]  ecn;
+    reg [95:0] ip_head;
 
     assign free = !cmd_valid || cmd_ready;
 
@@ -76,6 +87,9 @@ module edit_cmd_slot #(
             cmd_dest  <= 1'b0;
             cmd_user  <= {USER_W{1'b0}};
             cmd_strip <= 16'd0;
+            cmd_end   <= 16'd0;
+            ecn       <= 2'd0;
+            ip_head   <= 96'd0;
             kind      <= K_NONE;
             mac_a     <= 48'd0;
             mac_b     <= 48'd0;
@@ -96,6 +110,9 @@ module edit_cmd_slot #(
             cmd_dest  <= ld_dest;
             cmd_user  <= ld_user;
             cmd_strip <= ld_strip;
+            cmd_end   <= ld_end;
+            ecn       <= ld_ecn;
+            ip_head   <= ld_ip_head;
             kind      <= ld_kind;
             mac_a     <= ld_mac_a;
             mac_b     <= ld_mac_b;
@@ -125,6 +142,7 @@ module edit_cmd_slot #(
         .src_ip     (cfg_vtep_ip),
         .dst_ip     (ip_a),
         .udp_sport  (sport),
+        .tos        ({6'd0, ecn}),
         .vni        (vni),
         .geneve     (geneve),
         .ctx_en     (kind == K_CTX),
@@ -144,20 +162,36 @@ module edit_cmd_slot #(
         .hdr     (arp_hdr)
     );
 
-    // DELIVER header, wire order -> byte lanes.
-    wire [111:0] dl_be = {mac_a, cfg_gw_mac, 16'h0800};
+    // DELIVER header, wire order -> byte lanes: Ethernet, then the IP header's bytes 0..11 with ECN e.
+    // RFC 1624 eqn. 3 on the word {version/IHL, TOS}: HC' = ~(~HC + ~m + m') in ones' complement arithmetic;
+    // the bytes are passed unchanged when the ECN field already is e (so no checksum is ever rewritten for
+    // nothing: 0xFFFF and 0x0000 stay as they came).
+    wire [7:0]   tos_old = ip_head[8 +: 8];
+    wire [7:0]   tos_new = {tos_old[7:2], ecn};
+    wire [15:0]  w_old   = {ip_head[0 +: 8], tos_old};
+    wire [15:0]  w_new   = {ip_head[0 +: 8], tos_new};
+    wire [15:0]  hc_old  = {ip_head[80 +: 8], ip_head[88 +: 8]};
+    wire [16:0]  cs1     = {1'b0, ~hc_old} + {1'b0, ~w_old};
+    wire [15:0]  cs1f    = cs1[15:0] + {15'd0, cs1[16]};
+    wire [16:0]  cs2     = {1'b0, cs1f} + {1'b0, w_new};
+    wire [15:0]  cs2f    = cs2[15:0] + {15'd0, cs2[16]};
+    wire [15:0]  hc_new  = (tos_new == tos_old) ? hc_old : ~cs2f;
+    wire [95:0]  head_be = {ip_head[0 +: 8], tos_new, ip_head[16 +: 8], ip_head[24 +: 8], ip_head[32 +: 8],
+                            ip_head[40 +: 8], ip_head[48 +: 8], ip_head[56 +: 8], ip_head[64 +: 8], ip_head[72 +: 8],
+                            hc_new};
+    wire [207:0] dl_be   = {mac_a, cfg_gw_mac, 16'h0800, head_be};
     wire [767:0] deliver_hdr;
     genvar i;
     generate
-        for (i = 0; i < 14; i = i + 1) begin : g_dl
-            assign deliver_hdr[8*i +: 8] = dl_be[111 - 8*i -: 8];
+        for (i = 0; i < 26; i = i + 1) begin : g_dl
+            assign deliver_hdr[8*i +: 8] = dl_be[207 - 8*i -: 8];
         end
     endgenerate
-    assign deliver_hdr[767:112] = 656'd0;
+    assign deliver_hdr[767:208] = 560'd0;
 
     always @* begin
         case (kind)
-            K_DELIVER: begin cmd_hdr_len = 7'd14; cmd_hdr = deliver_hdr; end
+            K_DELIVER: begin cmd_hdr_len = 7'd26; cmd_hdr = deliver_hdr; end
             K_ENCAP,
             K_CTX:     begin cmd_hdr_len = encap_len; cmd_hdr = encap_hdr; end
             K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = {256'd0, arp_hdr}; end

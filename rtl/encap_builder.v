@@ -3,7 +3,7 @@
 // Purely combinational (latency 0). hdr byte i is at [8i+7:8i] (pkt_editor cmd_hdr layout, HDR_MAX = 96);
 // hdr_len is the number of valid header bytes (64 for both tunnel types, 88 with the context option):
 //   [ 0..13] Ethernet  dst = nh_mac, src = nic_mac, type 0x0800
-//   [14..33] IPv4      45 00 | total = 42 + TL + pay_len | id 0 | flags DF (0x4000) | ttl 64 | proto 17 |
+//   [14..33] IPv4      45 tos | total = 42 + TL + pay_len | id 0 | flags DF (0x4000) | ttl 64 | proto 17 |
 //                      checksum | src_ip | dst_ip
 //   [34..41] UDP       src = udp_sport | dst 4789 (VXLAN) / 6081 (Geneve) | len = 22 + TL + pay_len | csum 0
 //   [42..49] tunnel    VXLAN:  08 00 00 00 | vni | 00
@@ -20,6 +20,7 @@ module encap_builder (
     input  wire [31:0]  src_ip,
     input  wire [31:0]  dst_ip,
     input  wire [15:0]  udp_sport,
+    input  wire [7:0]   tos,           // outer TOS (datapath-spec 4.7: DSCP 0, the frame's ECN)
     input  wire [23:0]  vni,
     input  wire         geneve,        // tunnel type: 0 VXLAN, 1 Geneve
     input  wire         ctx_en,        // Geneve only: emit the context option ctx_opt
@@ -49,8 +50,8 @@ module encap_builder (
     wire [15:0] hlen16   = 16'd56 + tun_len;             // outer 42 + tunnel + inner Ethernet 14
     assign hdr_len = hlen16[6:0];
 
-    // Constant words 0x4500, 0x0000 (id), 0x4000 (DF), 0x4011 (ttl 64, proto 17) sum to 0xC511.
-    wire [19:0] sum0 = 20'h0C511 + {4'd0, ip_total}
+    // Constant words 0x45tos, 0x0000 (id), 0x4000 (DF), 0x4011 (ttl 64, proto 17) sum to 0xC511 + tos.
+    wire [19:0] sum0 = 20'h0C511 + {12'd0, tos} + {4'd0, ip_total}
                      + {4'd0, src_ip[31:16]} + {4'd0, src_ip[15:0]}
                      + {4'd0, dst_ip[31:16]} + {4'd0, dst_ip[15:0]};
     wire [16:0] sum1 = {1'b0, sum0[15:0]} + {13'd0, sum0[19:16]};
@@ -59,7 +60,7 @@ module encap_builder (
 
     // Wire order: the first byte is the most significant byte of `be`.
     wire [335:0] outer = {nh_mac, nic_mac, 16'h0800,
-                          8'h45, 8'h00, ip_total, 16'h0000, 16'h4000, 8'd64, 8'd17, ip_csum, src_ip, dst_ip,
+                          8'h45, tos, ip_total, 16'h0000, 16'h4000, 8'd64, 8'd17, ip_csum, src_ip, dst_ip,
                           udp_sport, udp_dport, udp_len, 16'h0000};
     wire [111:0] inner = {in_dst_mac, in_src_mac, 16'h0800};
     wire [767:0] be    = opt ? {outer, tun_hdr, ctx_opt, inner, 64'd0}

@@ -85,7 +85,8 @@
 //   VERDICT miss (BE)               retire H+LL+1+INS         = T0+9 with a free way (hairpin: + a(j))
 //   PROBE -> PROBE_REPLY            retire H+1                = T0+4
 //   REQUEST (FE, no lookup)         retire H+SLOW+1 with SLOW as the slow path's below without INS
-//                                   (egress: 3 [+ 4 MAPPED] + a(egress of the copy), ingress: a(ingress))
+//                                   (egress: 3 [+ 4 MAPPED] + a(egress of the copy), ingress: 3 [+ 4 MAPPED]
+//                                   + a(ingress), the reverse-path check against the context's VTEP)
 // SLOW (= ev_slow_cycles = mon_slow_cycles) counts the cycles from the one after the miss (lk_done) up to
 // and including the cycle that decides the frame:
 //   a(n, m) = cycles of one ACL set scan (acl_engine, one rule per cycle, pipelined reads):
@@ -94,11 +95,12 @@
 //   INS     = 1 + insert latency of session_table: 1 + 2 = 3 with a free way in either bank,
 //             1 + 4 + 3k with k cuckoo displacements, 1 + 2 + 2*MAX_KICKS at most on failure;
 //             0 for a TCP RST (never inserted)
-//   net port  (ingress ACL of d)                  SLOW = a(d) + INS
+//   net port  (reverse path, ingress ACL of d)    SLOW = 3 [+ 4 MAPPED] + a(d) + INS  (the route / mapping of the
+//                                                 inner source must give the outer source: datapath-spec 4.6)
 //   host port, route LOCAL or VTEP                SLOW = 3 + a(egress of s) [+ a(ingress of j)] + INS
 //   host port, route MAPPED                       SLOW = 3 + 4 + a(egress of s) [+ a(ingress of j)] + INS
 //   ([...] only with a local target j; route/mapping/ACL drops end in the cycle their answer arrives:
-//   NO_ROUTE/ROUTE_DROP = 3, NO_MAPPING = 7, ACL_DENY = 3 + a(...).)
+//   NO_ROUTE/ROUTE_DROP = 3, NO_MAPPING = 7, ACL_DENY = 3 + a(...), VTEP_SPOOF = 3 or 7.)
 //   e.g. host->local vNIC, rule 1 allows egress, rule 0 allows ingress, free way: 3 + 3 + 2 + 3 = 11.
 // The table requests are registered: rt_req_valid in the cycle after the miss (answer 2 cycles later),
 // mp_req_valid in the cycle after the route answer (answer 3 cycles later), the ACL scan starts in the
@@ -150,6 +152,7 @@ module flow_processor #(
     output wire [6:0]               c0_hdr_len,
     output wire [767:0]             c0_hdr,
     output wire [15:0]              c0_strip,
+    output wire [15:0]              c0_end,
     output wire                     c1_valid,
     input  wire                     c1_ready,
     output wire                     c1_drop,
@@ -158,11 +161,14 @@ module flow_processor #(
     output wire [6:0]               c1_hdr_len,
     output wire [767:0]             c1_hdr,
     output wire [15:0]              c1_strip,
+    output wire [15:0]              c1_end,
     // configuration
     input  wire [47:0]              cfg_nic_mac,
     input  wire [47:0]              cfg_nh_mac,
     input  wire [47:0]              cfg_gw_mac,
     input  wire [31:0]              cfg_vtep_ip,
+    input  wire [15:0]              cfg_mtu,        // underlay frames (ENCAP, context packets) <= MTU
+    input  wire [15:0]              cfg_vm_mtu,     // frames delivered to a VM <= VM_MTU
     input  wire [14:0]              cfg_idle_to,
     input  wire [14:0]              cfg_close_to,
     input  wire [15:0]              tick_now,
@@ -311,6 +317,7 @@ module flow_processor #(
     localparam [4:0] DR_ARP_UNKNOWN  = NZ_DROP_REASON_ARP_UNKNOWN[4:0];
     localparam [4:0] DR_CTX_SPOOF    = NZ_DROP_REASON_CTX_SPOOF[4:0];
     localparam [4:0] DR_CTX_STALE    = NZ_DROP_REASON_CTX_STALE[4:0];
+    localparam [4:0] DR_VTEP_SPOOF   = NZ_DROP_REASON_VTEP_SPOOF[4:0];
     localparam [1:0] OM_BE           = NZ_OFFLOAD_MODE_BE[1:0];
     localparam [1:0] OM_FE           = NZ_OFFLOAD_MODE_FE[1:0];
     localparam [1:0] OM_DRAIN        = NZ_OFFLOAD_MODE_DRAIN[1:0];
@@ -325,6 +332,7 @@ module flow_processor #(
     localparam [1:0] RT_DROP         = NZ_ROUTE_TYPE_DROP[1:0];
     localparam [1:0] RT_LOCAL        = NZ_ROUTE_TYPE_LOCAL[1:0];
     localparam [1:0] RT_VTEP         = NZ_ROUTE_TYPE_VTEP[1:0];
+    localparam [1:0] RT_MAPPED       = NZ_ROUTE_TYPE_MAPPED[1:0];
     localparam [1:0] AT_DELIVER      = NZ_ACTION_TYPE_DELIVER[1:0];
     localparam [1:0] AT_ENCAP        = NZ_ACTION_TYPE_ENCAP[1:0];
     localparam [1:0] AT_ENCAP_GENEVE = NZ_ACTION_TYPE_ENCAP_GENEVE[1:0];
@@ -380,6 +388,16 @@ module flow_processor #(
     reg [31:0]       b_ctx_be_id, b_ctx_vtep;
     reg [47:0]       b_ctx_mac;
     reg [15:0]       b_udp_sport;
+    // the IP packet being forwarded (plain / inner): its end, total length, first 12 header bytes, the frame's ECN
+    // e (datapath-spec 4.7), and whether each kind of output built from it fits its MTU
+    reg [15:0]       b_ip_end, b_iplen;
+    reg [95:0]       b_ip_head;
+    reg [1:0]        b_ecn;
+    reg              b_fit_dl, b_fit_en, b_fit_cx;
+    // reverse-path check of a net-port new flow (datapath-spec 4.6): the route / mapping of the inner source
+    // is being looked up, and must give rv_vtep_r (the outer source, or a REQUEST's context VTEP)
+    reg              rv_r;
+    reg [31:0]       rv_vtep_r;
 
     // the parser outputs the back stage needs after the hand-off (the parser moves on to the next frame)
     reg [15:0]       b_l3off;
@@ -398,6 +416,9 @@ module flow_processor #(
     reg              res_dest;
     reg [USER_W-1:0] res_user;
     reg [15:0]       res_strip;
+    reg [15:0]       res_end;       // the editor keeps frame[strip..end)
+    reg [1:0]        res_ecn;       // ECN e: the outer TOS of a tunnel header, the ECN of a DELIVER's IP header
+    reg [95:0]       res_ip_head;   // DELIVER: the IP header's first 12 bytes (ECN and checksum set by the slot)
     reg [2:0]        res_kind;
     reg [47:0]       res_mac_a, res_mac_b;
     reg [31:0]       res_ip_a, res_ip_b;
@@ -478,7 +499,9 @@ module flow_processor #(
     wire [7:0]  p_ctx_flags, p_ctx_vnic, p_ctx_version, p_ctx_act;
     wire [31:0] p_ctx_be_id, p_ctx_vtep;
     wire [47:0] p_ctx_mac;
-    wire [15:0] p_udp_sport, p_inner_len;
+    wire [15:0] p_udp_sport, p_inner_len, p_ip_end;
+    wire [95:0] p_ip_head;
+    wire [1:0]  p_ecn;
 
     hdr_parser #(
         .HDR_BYTES (HDR_BYTES)
@@ -490,6 +513,7 @@ module flow_processor #(
         .in_len           (t_len),
         .in_hdr           (t_hdr),
         .cfg_vtep_ip      (cfg_vtep_ip),
+        .cfg_nic_mac      (cfg_nic_mac),
         .out_valid        (p_valid),
         .p_drop           (p_drop),
         .p_drop_reason    (p_drop_reason),
@@ -526,8 +550,16 @@ module flow_processor #(
         .p_ctx_mac        (p_ctx_mac),
         .p_ctx_act        (p_ctx_act),
         .p_udp_sport      (p_udp_sport),
-        .p_inner_len      (p_inner_len)
+        .p_inner_len      (p_inner_len),
+        .p_ip_end         (p_ip_end),
+        .p_ip_head        (p_ip_head),
+        .p_ecn            (p_ecn)
     );
+    // lengths of the outputs built from this IP packet (datapath-spec 4.7), for the MTU checks at the hand-off
+    wire [16:0] p_iplen = {1'b0, p_ip_end} - {1'b0, p_l3off};
+    wire [16:0] len_dl  = p_iplen + 17'd14;     // DELIVER
+    wire [16:0] len_en  = p_iplen + 17'd64;     // ENCAP
+    wire [16:0] len_cx  = p_iplen + 17'd88;     // REQUEST / VERDICT
 
     // ============================================================================================
     // vNIC table views
@@ -770,7 +802,13 @@ module flow_processor #(
     // Update / delete of a hit in the lk_done cycle itself (op_ready is high then, and no other request can
     // be present: lookups come from the hand-off, which needs S_IDLE / S_EMIT), so that the next frame's
     // lookup, one cycle later at the earliest, sees it.
-    wire hit_wr    = (state == S_LK_WAIT) && lk_done && lk_hit;
+    // A net-port frame (not a VERDICT) that hits a full entry must come from the VTEP of the entry's other
+    // action (datapath-spec 4.6); otherwise it is dropped VTEP_SPOOF and the entry is not touched.
+    wire [1:0]  oth_type = dir_r ? lk_entry[NZ_E_ACT0 + NZ_ACT_TYPE +: 2] : lk_entry[NZ_E_ACT1 + NZ_ACT_TYPE +: 2];
+    wire [31:0] oth_vtep = dir_r ? lk_entry[NZ_E_ACT0 + NZ_ACT_VTEP +: 32] : lk_entry[NZ_E_ACT1 + NZ_ACT_VTEP +: 32];
+    wire oth_from   = (oth_type == AT_ENCAP || oth_type == AT_ENCAP_GENEVE) && (oth_vtep == b_outer_sip);
+    wire hit_spoof  = !port_r && !b_verdict && !lk_compact && !oth_from;
+    wire hit_wr    = (state == S_LK_WAIT) && lk_done && lk_hit && !hit_spoof;
     // Sweep steps only while no accepted frame still has a session table operation to issue before the
     // sweep's slot, i.e. with the back stage idle or retiring: between frames when nothing waits, or
     // forced (the hand-off then waits for the step, and the front-stage frame, not yet looked up, lends
@@ -948,46 +986,63 @@ module flow_processor #(
             res_dest       <= 1'b1;
             res_user       <= {6'd0, reason, v};
             res_strip      <= 16'd0;
+            res_end        <= 16'hFFFF;
             res_kind       <= K_NONE;
             res_exc_reason <= reason;
         end
     endtask
 
+    // DELIVER: Ethernet ++ the IP header's first 12 bytes (ECN e, checksum: edit_cmd_slot) ++ the rest of the
+    // IP packet; longer than VM_MTU -> OVERSIZE. vNIC TX counts the padded length (at least 60 bytes).
     task set_deliver;
         input [VNIC_W-1:0] j;
         begin
-            res_cmd     <= 1'b1;
-            res_drop    <= 1'b0;
-            res_dest    <= 1'b1;
-            res_user    <= {8'd0, j};
-            res_strip   <= b_l3off;
-            res_kind    <= K_DELIVER;
-            res_mac_a   <= vnic_mac[j*48 +: 48];
-            res_tx_v    <= 1'b1;
-            res_tx_vnic <= j;
-            res_tx_len  <= len_r - b_l3off + 16'd14;
+            if (!b_fit_dl) begin
+                set_drop(DR_OVERSIZE, stored_r);
+            end else begin
+                res_cmd     <= 1'b1;
+                res_drop    <= 1'b0;
+                res_dest    <= 1'b1;
+                res_user    <= {8'd0, j};
+                res_strip   <= b_l3off + 16'd12;
+                res_end     <= b_ip_end;
+                res_kind    <= K_DELIVER;
+                res_mac_a   <= vnic_mac[j*48 +: 48];
+                res_ip_head <= b_ip_head;
+                res_ecn     <= b_ecn;
+                res_tx_v    <= 1'b1;
+                res_tx_vnic <= j;
+                res_tx_len  <= (b_iplen < 16'd46) ? 16'd60 : b_iplen + 16'd14;
+            end
         end
     endtask
 
+    // ENCAP / ENCAP_GENEVE of the IP packet (outer TOS = e); longer than MTU -> OVERSIZE.
     task set_encap;
         input [31:0] vtep;
         input [47:0] mac;
         input        geneve;
         input [13:0] h;
         begin
-            res_cmd    <= 1'b1;
-            res_drop   <= 1'b0;
-            res_dest   <= 1'b0;
-            res_user   <= {USER_W{1'b0}};
-            res_strip  <= b_l3off;
-            res_kind   <= K_ENCAP;
-            res_mac_a  <= mac;
-            res_mac_b  <= b_eth_src;
-            res_ip_a   <= vtep;
-            res_vni    <= vni_r;
-            res_geneve <= geneve;
-            res_sport  <= {2'b11, h};
-            res_plen   <= len_r - b_l3off;
+            if (!b_fit_en) begin
+                set_drop(DR_OVERSIZE, stored_r);
+            end else begin
+                res_cmd    <= 1'b1;
+                res_drop   <= 1'b0;
+                res_dest   <= 1'b0;
+                res_user   <= {USER_W{1'b0}};
+                res_strip  <= b_l3off;
+                res_end    <= b_ip_end;
+                res_kind   <= K_ENCAP;
+                res_mac_a  <= mac;
+                res_mac_b  <= b_eth_src;
+                res_ip_a   <= vtep;
+                res_vni    <= vni_r;
+                res_geneve <= geneve;
+                res_sport  <= {2'b11, h};
+                res_plen   <= b_iplen;
+                res_ecn    <= b_ecn;
+            end
         end
     endtask
 
@@ -1017,6 +1072,7 @@ module flow_processor #(
             res_dest     <= 1'b0;
             res_user     <= {USER_W{1'b0}};
             res_strip    <= b_l3off;
+            res_end      <= b_ip_end;
             res_kind     <= K_CTX;
             res_mac_a    <= b_eth_dst;
             res_mac_b    <= b_eth_src;
@@ -1024,7 +1080,8 @@ module flow_processor #(
             res_vni      <= vni_r;
             res_geneve   <= 1'b1;
             res_sport    <= {2'b11, h};
-            res_plen     <= len_r - b_l3off;
+            res_plen     <= b_iplen;
+            res_ecn      <= b_ecn;
             res_cx_w0    <= {CK8_REQUEST, 6'd0, !port_r && b_geneve, port_r,
                              {(8 - VNIC_W){1'b0}}, attr_r, ol_version[attr_r*8 +: 8]};
             res_cx_be    <= cfg_vtep_ip;
@@ -1035,28 +1092,35 @@ module flow_processor #(
         end
     endtask
 
-    // VERDICT (FE): back to the BE with the forward action (DIR = 1) or the request's VTEP (DIR = 0).
+    // VERDICT (FE): back to the BE with the forward action (DIR = 1) or the request's VTEP (DIR = 0);
+    // longer than MTU -> OVERSIZE.
     task set_verdict;
         begin
-            res_cmd     <= 1'b1;
-            res_drop    <= 1'b0;
-            res_dest    <= 1'b0;
-            res_user    <= {USER_W{1'b0}};
-            res_strip   <= b_l3off;
-            res_kind    <= K_CTX;
-            res_mac_a   <= b_eth_dst;
-            res_mac_b   <= b_eth_src;
-            res_ip_a    <= b_outer_sip;
-            res_vni     <= vni_r;
-            res_geneve  <= 1'b1;
-            res_sport   <= b_udp_sport;
-            res_plen    <= len_r - b_l3off;
-            res_cx_w0   <= {CK8_VERDICT, b_ctx_flags, b_ctx_vnic, b_ctx_version};
-            res_cx_be   <= b_ctx_be_id;
-            res_cx_vtep <= b_ctx_flags[0] ? fwd_r[NZ_ACT_VTEP +: 32] : b_ctx_vtep;
-            res_cx_mac  <= b_ctx_flags[0] ? fwd_r[NZ_ACT_MAC +: 48] : 48'd0;
-            res_cx_act  <= b_ctx_flags[0] ? {6'd0, fwd_r[NZ_ACT_TYPE +: 2]} : 8'd0;
-            res_vtx     <= 1'b1;
+            if (!b_fit_cx) begin
+                set_drop(DR_OVERSIZE, stored_r);
+            end else begin
+                res_cmd     <= 1'b1;
+                res_drop    <= 1'b0;
+                res_dest    <= 1'b0;
+                res_user    <= {USER_W{1'b0}};
+                res_strip   <= b_l3off;
+                res_end     <= b_ip_end;
+                res_kind    <= K_CTX;
+                res_mac_a   <= b_eth_dst;
+                res_mac_b   <= b_eth_src;
+                res_ip_a    <= b_outer_sip;
+                res_vni     <= vni_r;
+                res_geneve  <= 1'b1;
+                res_sport   <= b_udp_sport;
+                res_plen    <= b_iplen;
+                res_ecn     <= b_ecn;
+                res_cx_w0   <= {CK8_VERDICT, b_ctx_flags, b_ctx_vnic, b_ctx_version};
+                res_cx_be   <= b_ctx_be_id;
+                res_cx_vtep <= b_ctx_flags[0] ? fwd_r[NZ_ACT_VTEP +: 32] : b_ctx_vtep;
+                res_cx_mac  <= b_ctx_flags[0] ? fwd_r[NZ_ACT_MAC +: 48] : 48'd0;
+                res_cx_act  <= b_ctx_flags[0] ? {6'd0, fwd_r[NZ_ACT_TYPE +: 2]} : 8'd0;
+                res_vtx     <= 1'b1;
+            end
         end
     endtask
 
@@ -1073,6 +1137,7 @@ module flow_processor #(
             res_dest    <= 1'b1;
             res_user    <= {8'd0, v};
             res_strip   <= len;
+            res_end     <= 16'hFFFF;
             res_kind    <= K_ARP;
             res_mac_a   <= mac;
             res_mac_b   <= sha;
@@ -1232,6 +1297,18 @@ module flow_processor #(
             b_ctx_vtep   <= 32'd0;
             b_ctx_mac    <= 48'd0;
             b_udp_sport  <= 16'd0;
+            b_ip_end     <= 16'd0;
+            b_iplen      <= 16'd0;
+            b_ip_head    <= 96'd0;
+            b_ecn        <= 2'd0;
+            b_fit_dl     <= 1'b0;
+            b_fit_en     <= 1'b0;
+            b_fit_cx     <= 1'b0;
+            rv_r         <= 1'b0;
+            rv_vtep_r    <= 32'd0;
+            res_end      <= 16'd0;
+            res_ecn      <= 2'd0;
+            res_ip_head  <= 96'd0;
             res_cx_w0    <= 32'd0;
             res_cx_be    <= 32'd0;
             res_cx_vtep  <= 32'd0;
@@ -1298,8 +1375,12 @@ module flow_processor #(
                     if (lk_hit) begin
                         // fast path (the entry update / delete is issued in this cycle: hit_wr)
                         res_hit     <= 1'b1;
-                        res_closed  <= rstf_r;
-                        if (!lk_compact) begin
+                        res_closed  <= rstf_r && !hit_spoof;
+                        if (hit_spoof) begin
+                            // from another VTEP than the flow's: dropped, the entry untouched
+                            set_drop(DR_VTEP_SPOOF, stored_r);
+                            state <= S_EMIT;
+                        end else if (!lk_compact) begin
                             set_action(hit_act, lk_hash[13:0]);
                             state <= S_EMIT;
                         end else if (b_verdict || !port_r) begin
@@ -1354,8 +1435,9 @@ module flow_processor #(
                                 state <= S_INS_ISSUE;
                             end
                         end
-                    end else if (be_mode && fs_found) begin
-                        // BE miss: REDIRECT to the FE of this flow (decided in this cycle, like a hit)
+                    end else if (be_mode && fs_found && b_fit_cx) begin
+                        // BE miss: REDIRECT to the FE of this flow (decided in this cycle, like a hit); a
+                        // REQUEST that would not fit the MTU falls back to the local slow path
                         res_miss <= 1'b1;
                         set_redirect(fs_vtep, lk_hash[13:0]);
                         state <= S_EMIT;
@@ -1372,16 +1454,34 @@ module flow_processor #(
                             req_ip_r     <= b_dip;
                             state        <= S_RT_WAIT;
                         end else begin
-                            fwd_r <= act_deliver(attr_r);
-                            rev_r <= act_encap(b_outer_sip, b_eth_src, b_geneve);
-                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
-                            state <= S_ACL1;
+                            // reverse-path check: the route (and mapping) of the inner source, then the ACL
+                            fwd_r        <= act_deliver(attr_r);
+                            rev_r        <= act_encap(b_outer_sip, b_eth_src, b_geneve);
+                            rv_r         <= 1'b1;
+                            rv_vtep_r    <= b_outer_sip;
+                            rt_req_valid <= 1'b1;
+                            req_vni_r    <= vni_r;
+                            req_ip_r     <= b_sip;
+                            state        <= S_RT_WAIT;
                         end
                     end
                 end
 
                 S_RT_WAIT: if (rt_resp_valid) begin
-                    if (!rt_resp_hit) begin
+                    if (rv_r) begin
+                        // reverse path: a VTEP route must name the sender, a MAPPED one is looked up; no
+                        // route, DROP or LOCAL -> VTEP_SPOOF
+                        if (rt_resp_hit && rt_resp_type == RT_VTEP && rt_resp_value == rv_vtep_r) begin
+                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
+                            state <= S_ACL1;
+                        end else if (rt_resp_hit && rt_resp_type == RT_MAPPED) begin
+                            mp_req_valid <= 1'b1;
+                            state        <= S_MP_WAIT;
+                        end else begin
+                            set_drop(DR_VTEP_SPOOF, stored_r);
+                            state <= S_EMIT;
+                        end
+                    end else if (!rt_resp_hit) begin
                         set_drop(DR_NO_ROUTE, stored_r);
                         state <= S_EMIT;
                     end else if (rt_resp_type == RT_DROP) begin
@@ -1411,7 +1511,15 @@ module flow_processor #(
                 end
 
                 S_MP_WAIT: if (mp_resp_valid) begin
-                    if (!mp_resp_hit) begin
+                    if (rv_r) begin
+                        if (mp_resp_hit && mp_resp_vtep == rv_vtep_r) begin
+                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
+                            state <= S_ACL1;
+                        end else begin
+                            set_drop(DR_VTEP_SPOOF, stored_r);
+                            state <= S_EMIT;
+                        end
+                    end else if (!mp_resp_hit) begin
                         set_drop(DR_NO_MAPPING, stored_r);
                         state <= S_EMIT;
                     end else if (mp_resp_vtep == cfg_vtep_ip && !b_fe) begin
@@ -1530,6 +1638,14 @@ module flow_processor #(
                 b_ctx_vtep      <= p_ctx_vtep;
                 b_ctx_mac       <= p_ctx_mac;
                 b_udp_sport     <= p_udp_sport;
+                b_ip_end        <= p_ip_end;
+                b_iplen         <= p_iplen[15:0];
+                b_ip_head       <= p_ip_head;
+                b_ecn           <= p_ecn;
+                b_fit_dl        <= len_dl <= {1'b0, cfg_vm_mtu};
+                b_fit_en        <= len_en <= {1'b0, cfg_mtu};
+                b_fit_cx        <= len_cx <= {1'b0, cfg_mtu};
+                rv_r            <= 1'b0;
                 res_refresh     <= 1'b0;
                 res_redirect    <= 1'b0;
                 res_vtx         <= 1'b0;
@@ -1570,6 +1686,8 @@ module flow_processor #(
                             res_dest    <= 1'b0;
                             res_user    <= {USER_W{1'b0}};
                             res_strip   <= f_len;
+                            res_end     <= 16'hFFFF;
+                            res_ecn     <= 2'd0;
                             res_kind    <= K_CTX;
                             res_mac_a   <= 48'd0;
                             res_mac_b   <= 48'd0;
@@ -1599,15 +1717,14 @@ module flow_processor #(
                             vnic_r      <= pre_attr;
                             res_newflow <= 1'b1;
                             local_v_r   <= 1'b0;
-                            if (p_ctx_flags[0]) begin
-                                rt_req_valid <= 1'b1;
-                                req_vni_r    <= pre_vni;
-                                req_ip_r     <= p_dip;
-                                state        <= S_RT_WAIT;
-                            end else begin
-                                start_acl(vnic_acl[pre_attr*8 +: 8], 1'b0);
-                                state <= S_ACL1;
-                            end
+                            // DIR = 1: route of the destination; DIR = 0: reverse-path check of the source
+                            // against the context's VTEP, then the ingress ACL
+                            rt_req_valid <= 1'b1;
+                            req_vni_r    <= pre_vni;
+                            req_ip_r     <= p_ctx_flags[0] ? p_dip : p_sip;
+                            rv_r         <= !p_ctx_flags[0];
+                            rv_vtep_r    <= p_ctx_vtep;
+                            state        <= S_RT_WAIT;
                         end
                         default: begin
                             set_drop(pre_drop, f_stored);
@@ -1713,6 +1830,9 @@ module flow_processor #(
         .ld_dest     (res_dest),
         .ld_user     (res_user),
         .ld_strip    (res_strip),
+        .ld_end      (res_end),
+        .ld_ecn      (res_ecn),
+        .ld_ip_head  (res_ip_head),
         .ld_kind     (res_kind),
         .ld_mac_a    (res_mac_a),
         .ld_mac_b    (res_mac_b),
@@ -1734,7 +1854,8 @@ module flow_processor #(
         .cmd_user    (c0_user),
         .cmd_hdr_len (c0_hdr_len),
         .cmd_hdr     (c0_hdr),
-        .cmd_strip   (c0_strip)
+        .cmd_strip   (c0_strip),
+        .cmd_end     (c0_end)
     );
 
     edit_cmd_slot #(
@@ -1752,6 +1873,9 @@ module flow_processor #(
         .ld_dest     (res_dest),
         .ld_user     (res_user),
         .ld_strip    (res_strip),
+        .ld_end      (res_end),
+        .ld_ecn      (res_ecn),
+        .ld_ip_head  (res_ip_head),
         .ld_kind     (res_kind),
         .ld_mac_a    (res_mac_a),
         .ld_mac_b    (res_mac_b),
@@ -1773,7 +1897,8 @@ module flow_processor #(
         .cmd_user    (c1_user),
         .cmd_hdr_len (c1_hdr_len),
         .cmd_hdr     (c1_hdr),
-        .cmd_strip   (c1_strip)
+        .cmd_strip   (c1_strip),
+        .cmd_end     (c1_end)
     );
 
     assign c0_valid = slot0_valid;

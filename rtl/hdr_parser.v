@@ -19,20 +19,26 @@
 //
 // Decisions (the first failing check decides; when p_drop or p_exc is set the other outputs are
 // don't-care). need(off,n): TRUNCATED if off+n > END else HDR_TOO_LONG if off+n > HDR_BYTES.
-//   both ports : L < 14 -> drop RUNT. Ethertype 0x8100: need(0,18), a second tag (0x8100/0x88A8)
-//                -> UNSUPPORTED; the ethertype after the tag is the one dispatched on below.
+//   both ports : L < 14 -> drop RUNT. Ethertype 0x8100: host port -> UNSUPPORTED (a vNIC is an untagged
+//                access port); net port: need(0,18), a second tag (0x8100/0x88A8) -> UNSUPPORTED; the
+//                ethertype after the tag is the one dispatched on below.
 //   host port  : 0x0806 -> ARP: need(l3off,28); htype/ptype/hlen/plen != 1/0x0800/6/4 -> UNSUPPORTED;
-//                else p_is_arp with op/sha/spa/tpa. 0x0800 -> IPv4 checks, p_frag; unless a fragment,
-//                L4 parsing (failure -> p_l4_drop). Other ethertypes -> UNSUPPORTED.
+//                else p_is_arp with op/sha/spa/tpa. 0x0800 -> IPv4 checks, dst in 224.0.0.0/3 -> drop
+//                NOT_UNICAST, p_frag; unless a fragment, L4 parsing (failure -> p_l4_drop). Other
+//                ethertypes -> UNSUPPORTED.
 //   net port   : 0x0806 -> exc UNDERLAY; other non-0x0800 -> UNSUPPORTED; outer IPv4 checks;
 //                fragment -> exc FRAGMENT; proto != 17 or dst != cfg_vtep_ip -> exc UNDERLAY;
-//                need(l4off,8); dport 4789 VXLAN / 6081 Geneve / else exc UNDERLAY; tunnel header
-//                checks (drop UNSUPPORTED / need); Geneve whose first option is the Nezha context
+//                need(l4off,8); dport 4789 VXLAN / 6081 Geneve / else exc UNDERLAY; Ethernet dst !=
+//                cfg_nic_mac -> drop NOT_MY_MAC; UDP length < 8 or past the outer IP end -> drop BAD_UDP_LEN
+//                (END = UDP end from here); tunnel header checks (drop UNSUPPORTED / need); Geneve O bit ->
+//                exc UNDERLAY; Geneve whose first option is the Nezha context
 //                (docs/nezha-offload.md section 3): malformed -> drop CTX_BAD; PROBE / PROBE_REPLY: no
 //                inner checks (p_ctx, the context fields); REQUEST / VERDICT: p_ctx and the context fields,
 //                then the inner checks as for any tunnel frame; inner Ethernet need(e,14), ethertype != 0x0800
-//                (a tag included) -> UNSUPPORTED; inner IPv4 checks (END = outer IP end); inner
-//                fragment -> exc FRAGMENT; inner L4 parsing (END = inner IP end; failure -> p_l4_drop).
+//                (a tag included) -> UNSUPPORTED; inner IPv4 checks (END = outer UDP end); inner
+//                fragment -> exc FRAGMENT; inner dst in 224.0.0.0/3 -> drop NOT_UNICAST; outer ECN CE on an
+//                inner Not-ECT packet -> drop ECN_DROP; inner L4 parsing (END = inner IP end; failure ->
+//                p_l4_drop).
 // Output fields (valid when !p_drop && !p_exc):
 //   p_frag (host IPv4), p_l4_drop/reason (IPv4 non-fragments; 0 otherwise), p_is_arp and p_arp_*
 //   (host ARP), p_tunnel (= net port), p_geneve (net: the tunnel is Geneve, UDP 6081; 0 for VXLAN and
@@ -40,8 +46,11 @@
 //   p_l3off (plain/inner frame; ARP header offset for ARP), p_proto/p_sip/p_dip (plain/inner IPv4),
 //   p_sport/p_dport (key ports, 0 for fragments), p_tcp_flags (0 unless TCP); net: p_ctx (a well-formed
 //   context), p_ctx_kind/flags/vnic/version/be_id/vtep/mac/act (its fields), p_udp_sport (outer UDP
-//   source port), p_inner_len (14 + inner IPv4 total length). Fields of the other frame kind are
-//   don't-care.
+//   source port), p_inner_len (14 + inner IPv4 total length). Both ports (plain / inner IPv4): p_ip_end
+//   (l3off + total length: where the forwarded bytes end), p_ip_head (IP header bytes 0..11, byte i at
+//   [8i+7:8i]), p_ecn (the frame's ECN e of datapath-spec 4.7: host the header's ECN field, net RFC 6040
+//   of outer o and inner i: o = CE -> CE, o = ECT(1) and i = ECT(0) -> ECT(1), else i). Fields of the
+//   other frame kind are don't-care.
 // Requirements: HDR_BYTES even, >= 96.
 module hdr_parser #(
     parameter integer HDR_BYTES = 128
@@ -53,6 +62,7 @@ module hdr_parser #(
     input  wire [15:0]            in_len,
     input  wire [HDR_BYTES*8-1:0] in_hdr,
     input  wire [31:0]            cfg_vtep_ip,
+    input  wire [47:0]            cfg_nic_mac,
     output reg                    out_valid,
     output reg                    p_drop,
     output reg  [4:0]             p_drop_reason,
@@ -89,7 +99,10 @@ module hdr_parser #(
     output reg  [47:0]            p_ctx_mac,
     output reg  [7:0]             p_ctx_act,
     output reg  [15:0]            p_udp_sport,
-    output reg  [15:0]            p_inner_len
+    output reg  [15:0]            p_inner_len,
+    output reg  [15:0]            p_ip_end,
+    output reg  [95:0]            p_ip_head,
+    output reg  [1:0]             p_ecn
 );
     /* verilator lint_off UNUSEDPARAM */
     `include "nezha_regs.vh"
@@ -102,6 +115,10 @@ module hdr_parser #(
     localparam [4:0] R_LONG   = NZ_DROP_REASON_HDR_TOO_LONG[4:0];
     localparam [4:0] R_UNSUP  = NZ_DROP_REASON_UNSUPPORTED[4:0];
     localparam [4:0] R_CTXBAD = NZ_DROP_REASON_CTX_BAD[4:0];
+    localparam [4:0] R_NOTUNI = NZ_DROP_REASON_NOT_UNICAST[4:0];
+    localparam [4:0] R_ULEN   = NZ_DROP_REASON_BAD_UDP_LEN[4:0];
+    localparam [4:0] R_NOTME  = NZ_DROP_REASON_NOT_MY_MAC[4:0];
+    localparam [4:0] R_ECN    = NZ_DROP_REASON_ECN_DROP[4:0];
     localparam [2:0] K_PROBE  = NZ_CONTEXT_KIND_PROBE[2:0];
     localparam [2:0] K_PREPLY = NZ_CONTEXT_KIND_PROBE_REPLY[2:0];
     localparam [1:0] X_UNDER  = NZ_EXCEPTION_REASON_UNDERLAY[1:0];
@@ -181,10 +198,12 @@ module hdr_parser #(
     wire [31:0] ipo_sip, ipo_dip;
     wire [16:0] ipo_end;
     wire [15:0] ipo_l4;
+    wire [95:0] ipo_head;
     ipv4_check #(.HDR_BYTES(HB), .WIN_BASE(IPO_BASE), .WIN_BYTES(IPO_WB), .NC(IPO_NC)) u_ipo (
         .win(in_hdr[IPO_BASE*8 +: IPO_WB*8]), .off(s1_l3), .endv(s1_len),
         .fail(ipo_fail), .reason(ipo_rsn), .proto(ipo_proto), .sip(ipo_sip), .dip(ipo_dip),
-        .frag(ipo_frag), .ip_end(ipo_end), .l4off(ipo_l4));
+        .frag(ipo_frag), .ip_end(ipo_end), .l4off(ipo_l4), .head(ipo_head));
+    wire        ipo_mcast = (ipo_dip[31:29] == 3'b111);     // 224.0.0.0/3: multicast, reserved, broadcast
 
     // 16 bytes at the outer / plain L4 offset: UDP + tunnel header, or the plain L4 header
     wire [127:0] l4o;
@@ -223,14 +242,19 @@ module hdr_parser #(
     wire [15:0] gn_opt    = {8'd0, tb0[5:0], 2'b00};        // 4*optlen
     wire        is_vxlan  = (udp_dport == 16'd4789);
     wire        is_geneve = (udp_dport == 16'd6081);
+    wire [15:0] udp_len   = {l4o[4*8 +: 8], l4o[5*8 +: 8]};
+    wire [16:0] udp_end   = {1'b0, ipo_l4} + {1'b0, udp_len};   // END of the tunnel header and inner frame
+    wire        ulen_bad  = (udp_len < 16'd8) || (udp_end > ipo_end);
     wire [4:0]  n_udp     = need({1'b0, ipo_l4} + 17'd8, ipo_end);
-    wire [4:0]  n_tun     = need({1'b0, ipo_l4} + 17'd16, ipo_end);
+    wire [4:0]  n_tun     = need({1'b0, ipo_l4} + 17'd16, udp_end);
     wire [15:0] s1_e      = ipo_l4 + 16'd16 + (is_geneve ? gn_opt : 16'd0);   // inner Ethernet
-    wire [4:0]  n_gopt    = need({1'b0, s1_e}, ipo_end);
+    wire [4:0]  n_gopt    = need({1'b0, s1_e}, udp_end);
     wire        vx_bad    = !tb0[3];
     wire        gn_bad    = (tb0[7:6] != 2'd0) || tb1[6] || (gn_ptype != 16'h6558);
+    wire        gn_oam    = tb1[7];                          // O: a control packet (RFC 8926 3.4)
+    wire        not_me    = (eth_dst != cfg_nic_mac);
     wire [15:0] udp_sport = {l4o[0*8 +: 8], l4o[1*8 +: 8]};
-    wire unused_ok = &{1'b0, arp[18*8 +: 6*8], tb1[7], tb1[5:0], l4o[15*8 +: 8]};
+    wire unused_ok = &{1'b0, arp[18*8 +: 6*8], tb1[5:0], l4o[15*8 +: 8]};
 
     // stage-1 decision
     reg        s1_drop, s1_exc, s1_inner, s1_arp, s1_frag, s1_l4d;
@@ -248,6 +272,8 @@ module hdr_parser #(
         s1_l4rsn = 5'd0;
         if (runt) begin
             s1_drop = 1'b1; s1_drsn = R_RUNT;
+        end else if (vlan && in_port) begin
+            s1_drop = 1'b1; s1_drsn = R_UNSUP;
         end else if (vlan && n_vlan != 5'd0) begin
             s1_drop = 1'b1; s1_drsn = n_vlan;
         end else if (vlan && dbl) begin
@@ -265,6 +291,8 @@ module hdr_parser #(
             end else if (s1_et == 16'h0800) begin
                 if (ipo_fail) begin
                     s1_drop = 1'b1; s1_drsn = ipo_rsn;
+                end else if (ipo_mcast) begin
+                    s1_drop = 1'b1; s1_drsn = R_NOTUNI;
                 end else if (ipo_frag) begin
                     s1_frag = 1'b1;
                 end else begin
@@ -289,12 +317,18 @@ module hdr_parser #(
                 s1_drop = 1'b1; s1_drsn = n_udp;
             end else if (!is_vxlan && !is_geneve) begin
                 s1_exc = 1'b1; s1_ersn = X_UNDER;
+            end else if (not_me) begin
+                s1_drop = 1'b1; s1_drsn = R_NOTME;
+            end else if (ulen_bad) begin
+                s1_drop = 1'b1; s1_drsn = R_ULEN;
             end else if (n_tun != 5'd0) begin
                 s1_drop = 1'b1; s1_drsn = n_tun;
             end else if (is_vxlan ? vx_bad : gn_bad) begin
                 s1_drop = 1'b1; s1_drsn = R_UNSUP;
             end else if (is_geneve && n_gopt != 5'd0) begin
                 s1_drop = 1'b1; s1_drsn = n_gopt;
+            end else if (is_geneve && gn_oam) begin
+                s1_exc = 1'b1; s1_ersn = X_UNDER;
             end else begin
                 s1_inner = 1'b1;
             end
@@ -313,7 +347,8 @@ module hdr_parser #(
     reg  [7:0]         r1_proto, r1_flags;
     reg  [15:0]        r1_sport, r1_dport, r1_e;
     reg  [23:0]        r1_vni;
-    reg  [16:0]        r1_ipend;
+    reg  [16:0]        r1_ipend;       // host: the plain IP end; net: the outer UDP end (END of the inner frame)
+    reg  [95:0]        r1_head;        // host: plain IP header bytes 0..11; net: outer (its ECN field)
     reg  [R1_WB*8-1:0] r1_win;
 
     always @(posedge clk) begin
@@ -350,7 +385,8 @@ module hdr_parser #(
             r1_usport  <= udp_sport;
             r1_optlen  <= tb0[5:0];
             r1_e       <= s1_e;
-            r1_ipend   <= ipo_end;
+            r1_ipend   <= in_port ? ipo_end : udp_end;
+            r1_head    <= ipo_head;
             r1_win     <= in_hdr[E_BASE*8 +: R1_WB*8];
         end
     end
@@ -375,10 +411,16 @@ module hdr_parser #(
     wire [31:0] ipi_sip, ipi_dip;
     wire [16:0] ipi_end;
     wire [15:0] ipi_l4;
+    wire [95:0] ipi_head;
     ipv4_check #(.HDR_BYTES(HB), .WIN_BASE(IPI_BASE), .WIN_BYTES(IPI_WB), .NC(IPI_NC)) u_ipi (
         .win(r1_win[(IPI_BASE-E_BASE)*8 +: IPI_WB*8]), .off(s2_l3), .endv(r1_ipend),
         .fail(ipi_fail), .reason(ipi_rsn), .proto(ipi_proto), .sip(ipi_sip), .dip(ipi_dip),
-        .frag(ipi_frag), .ip_end(ipi_end), .l4off(ipi_l4));
+        .frag(ipi_frag), .ip_end(ipi_end), .l4off(ipi_l4), .head(ipi_head));
+    // ECN (RFC 6040 4.2): outer o (r1_head), inner i
+    wire [1:0]  ecn_o    = r1_head[8 +: 2];
+    wire [1:0]  ecn_i    = ipi_head[8 +: 2];
+    wire        ecn_drop = (ecn_o == 2'b11) && (ecn_i == 2'b00);
+    wire [1:0]  ecn_net  = (ecn_o == 2'b11) ? 2'b11 : ((ecn_o == 2'b01) && (ecn_i == 2'b10)) ? 2'b01 : ecn_i;
 
     // Nezha context option (Geneve frames whose base header passed: r1_inner && r1_geneve)
     wire [191:0] cx_opt;
@@ -419,6 +461,10 @@ module hdr_parser #(
                 s2_drop = 1'b1; s2_drsn = ipi_rsn;
             end else if (ipi_frag) begin
                 s2_exc = 1'b1; s2_ersn = X_FRAG;
+            end else if (ipi_dip[31:29] == 3'b111) begin
+                s2_drop = 1'b1; s2_drsn = R_NOTUNI;
+            end else if (ecn_drop) begin
+                s2_drop = 1'b1; s2_drsn = R_ECN;
             end else begin
                 s2_inner = 1'b1;
             end
@@ -441,7 +487,9 @@ module hdr_parser #(
     reg  [7:0]         r2_proto, r2_flags;
     reg  [15:0]        r2_sport, r2_dport, r2_l3off, r2_l4off;
     reg  [23:0]        r2_vni;
-    reg  [16:0]        r2_ipend;
+    reg  [16:0]        r2_ipend;       // the plain (host) / inner (net) IP end
+    reg  [95:0]        r2_head;
+    reg  [1:0]         r2_ecn;
     reg  [R2_WB*8-1:0] r2_win;
 
     always @(posedge clk) begin
@@ -466,7 +514,9 @@ module hdr_parser #(
             r2_dport   <= r1_dport;
             r2_flags   <= r1_flags;
             r2_l4off   <= ipi_l4;
-            r2_ipend   <= ipi_end;
+            r2_ipend   <= r1_port ? r1_ipend : ipi_end;
+            r2_head    <= r1_port ? r1_head : ipi_head;
+            r2_ecn     <= r1_port ? r1_head[8 +: 2] : ecn_net;
             r2_win     <= r1_win[(L4I_BASE-E_BASE)*8 +: R2_WB*8];
             r2_ctx         <= !r1_port && cx_is && !cx_bad;
             r2_ctx_kind    <= cx_kind;
@@ -512,6 +562,7 @@ module hdr_parser #(
     hdr_extract #(.WIN_BYTES(L4I_WB), .WIN_BASE(L4I_BASE), .STEP(4), .NC(L4I_NC), .OUT_BYTES(14)) u_l4i (
         .win(r2_win[0 +: L4I_WB*8]), .off(r2_l4off), .out(l4i));
 
+    wire        unused_s3 = r2_ipend[16];                       // (the IP packet lies in the frame)
     wire        l4i_fail;
     wire [4:0]  l4i_rsn;
     wire [15:0] l4i_sport, l4i_dport;
@@ -555,6 +606,9 @@ module hdr_parser #(
             p_ctx_act     <= r2_ctx_act;
             p_udp_sport   <= r2_usport;
             p_inner_len   <= r2_ilen;
+            p_ip_end      <= r2_ipend[15:0];
+            p_ip_head     <= r2_head;
+            p_ecn         <= r2_ecn;
             if (r2_port) begin
                 p_l4_drop        <= r2_l4d;
                 p_l4_drop_reason <= r2_l4rsn;

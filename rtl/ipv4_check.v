@@ -13,7 +13,8 @@
 //   total_length < 4*IHL or off+total_length > endv -> BAD_IP_LEN
 //   ones' complement sum of the 4*IHL header bytes != 0xFFFF -> BAD_IP_CSUM
 // Outputs (meaningful when !fail): proto, sip, dip, frag (MF or fragment offset != 0),
-// ip_end = off + total_length (the new END), l4off = off + 4*IHL.
+// ip_end = off + total_length (the new END), l4off = off + 4*IHL, head = header bytes 0..11 (byte i at
+// [8i+7:8i]: version/IHL, TOS, total length, id, flags/fragment offset, TTL, protocol, checksum).
 // The checksum is a masked sum of all 16-bit words of the slice (a word is enabled when it lies in
 // [off, off+4*IHL)), computed by a balanced adder tree: no 60-byte variable shifter is needed.
 // Latency: 0 (combinational).
@@ -33,7 +34,8 @@ module ipv4_check #(
     output wire [31:0]            dip,
     output wire                   frag,
     output wire [16:0]            ip_end,
-    output wire [15:0]            l4off
+    output wire [15:0]            l4off,
+    output wire [95:0]            head
 );
     /* verilator lint_off UNUSEDPARAM */
     `include "nezha_regs.vh"
@@ -84,8 +86,8 @@ module ipv4_check #(
     wire [16:0] hlen  = {11'd0, ihl, 2'b00};
     assign ip_end = {1'b0, off} + {1'b0, tlen};
     assign l4off  = off + {10'd0, ihl, 2'b00};
-    // bytes 1 (tos), 4-5 (id), 8 (ttl), 10-11 (checksum) only enter the checksum (via `win`)
-    wire unused_ok = &{1'b0, h[1*8 +: 8], h[4*8 +: 16], fl_hi[7:6], h[8*8 +: 8], h[10*8 +: 16]};
+    assign head   = h[95:0];
+    wire unused_ok = &{1'b0, fl_hi[7:6]};
 
     // ---- checksum: masked word sum over the slice
     localparam integer NW   = WIN_BYTES / 2;

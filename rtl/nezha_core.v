@@ -106,7 +106,7 @@ module nezha_core #(
     // ------------------------------------------------------------------ configuration / tables
     wire [47:0]            cfg_nic_mac, cfg_nh_mac, cfg_gw_mac;
     wire [31:0]            cfg_vtep_ip;
-    wire [15:0]            cfg_mtu;
+    wire [15:0]            cfg_mtu, cfg_vm_mtu;
     wire [14:0]            cfg_idle_to, cfg_close_to;
     wire [15:0]            tick_now;
     wire [N_VNIC-1:0]      vnic_en;
@@ -194,7 +194,7 @@ module nezha_core #(
         .clk(clk), .rst(rst),
         .s_axis_tdata(s_host_tdata), .s_axis_tkeep(s_host_tkeep), .s_axis_tvalid(s_host_tvalid),
         .s_axis_tready(s_host_tready), .s_axis_tlast(s_host_tlast), .s_axis_tuser(s_host_tuser),
-        .cfg_mtu(cfg_mtu),
+        .cfg_mtu(cfg_vm_mtu),
         .desc_valid(d1_valid), .desc_ready(d1_ready), .desc_len(d1_len), .desc_hdr(d1_hdr),
         .desc_vnic(d1_vnic), .desc_rx_error(d1_rx_error), .desc_oversize(d1_oversize),
         .desc_stored(d1_stored),
@@ -208,12 +208,12 @@ module nezha_core #(
     wire [USER_W-1:0]      c0_user;
     wire [6:0]             c0_hdr_len;
     wire [HDR_MAX*8-1:0]   c0_hdr;
-    wire [15:0]            c0_strip;
+    wire [15:0]            c0_strip, c0_end;
     wire                   c1_valid, c1_ready, c1_drop, c1_dest;
     wire [USER_W-1:0]      c1_user;
     wire [6:0]             c1_hdr_len;
     wire [HDR_MAX*8-1:0]   c1_hdr;
-    wire [15:0]            c1_strip;
+    wire [15:0]            c1_strip, c1_end;
     wire                   busy_fp;
 
     flow_processor #(
@@ -227,11 +227,12 @@ module nezha_core #(
         .d1_valid(d1_valid), .d1_ready(d1_ready), .d1_len(d1_len), .d1_hdr(d1_hdr),
         .d1_vnic(d1_vnic), .d1_rx_error(d1_rx_error), .d1_oversize(d1_oversize), .d1_stored(d1_stored),
         .c0_valid(c0_valid), .c0_ready(c0_ready), .c0_drop(c0_drop), .c0_dest(c0_dest),
-        .c0_user(c0_user), .c0_hdr_len(c0_hdr_len), .c0_hdr(c0_hdr), .c0_strip(c0_strip),
+        .c0_user(c0_user), .c0_hdr_len(c0_hdr_len), .c0_hdr(c0_hdr), .c0_strip(c0_strip), .c0_end(c0_end),
         .c1_valid(c1_valid), .c1_ready(c1_ready), .c1_drop(c1_drop), .c1_dest(c1_dest),
-        .c1_user(c1_user), .c1_hdr_len(c1_hdr_len), .c1_hdr(c1_hdr), .c1_strip(c1_strip),
+        .c1_user(c1_user), .c1_hdr_len(c1_hdr_len), .c1_hdr(c1_hdr), .c1_strip(c1_strip), .c1_end(c1_end),
         .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
-        .cfg_vtep_ip(cfg_vtep_ip), .cfg_idle_to(cfg_idle_to), .cfg_close_to(cfg_close_to),
+        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu),
+        .cfg_idle_to(cfg_idle_to), .cfg_close_to(cfg_close_to),
         .tick_now(tick_now),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
@@ -278,7 +279,7 @@ module nezha_core #(
     pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(HDR_MAX)) u_ed_net (
         .clk(clk), .rst(rst),
         .cmd_valid(c0_valid), .cmd_ready(c0_ready), .cmd_drop(c0_drop), .cmd_dest(c0_dest),
-        .cmd_user(c0_user), .cmd_hdr_len(c0_hdr_len), .cmd_hdr(c0_hdr), .cmd_strip(c0_strip),
+        .cmd_user(c0_user), .cmd_hdr_len(c0_hdr_len), .cmd_hdr(c0_hdr), .cmd_strip(c0_strip), .cmd_end(c0_end),
         .s_axis_tdata(b0_tdata), .s_axis_tkeep(b0_tkeep), .s_axis_tvalid(b0_tvalid),
         .s_axis_tready(b0_tready), .s_axis_tlast(b0_tlast),
         .m_axis_tdata(e0_tdata), .m_axis_tkeep(e0_tkeep), .m_axis_tvalid(e0_tvalid),
@@ -290,7 +291,7 @@ module nezha_core #(
     pkt_editor #(.DATA_W(DATA_W), .USER_W(USER_W), .HDR_MAX(HDR_MAX)) u_ed_host (
         .clk(clk), .rst(rst),
         .cmd_valid(c1_valid), .cmd_ready(c1_ready), .cmd_drop(c1_drop), .cmd_dest(c1_dest),
-        .cmd_user(c1_user), .cmd_hdr_len(c1_hdr_len), .cmd_hdr(c1_hdr), .cmd_strip(c1_strip),
+        .cmd_user(c1_user), .cmd_hdr_len(c1_hdr_len), .cmd_hdr(c1_hdr), .cmd_strip(c1_strip), .cmd_end(c1_end),
         .s_axis_tdata(b1_tdata), .s_axis_tkeep(b1_tkeep), .s_axis_tvalid(b1_tvalid),
         .s_axis_tready(b1_tready), .s_axis_tlast(b1_tlast),
         .m_axis_tdata(e1_tdata), .m_axis_tkeep(e1_tkeep), .m_axis_tvalid(e1_tvalid),
@@ -301,7 +302,12 @@ module nezha_core #(
 
     // ------------------------------------------------------------------ steering + output arbiters
     wire an_s0_tready, an_s1_tready, ah_s0_tready, ah_s1_tready;
-    wire busy_an, busy_ah, busy_ap;
+    wire busy_an, busy_ah, busy_ap, busy_pad;
+    // the host arbiter's output before the padding stage
+    wire [DATA_W-1:0]      h1_tdata;
+    wire [KEEP_W-1:0]      h1_tkeep;
+    wire                   h1_tvalid, h1_tready, h1_tlast;
+    wire [USER_W-1:0]      h1_tuser;
     // the editors' net traffic before the probe stage
     wire [DATA_W-1:0]      n1_tdata, pg_tdata;
     wire [KEEP_W-1:0]      n1_tkeep, pg_tkeep;
@@ -348,9 +354,19 @@ module nezha_core #(
         .s0_tready(ah_s0_tready), .s0_tlast(e0_tlast), .s0_tuser(e0_tuser),
         .s1_tdata(e1_tdata), .s1_tkeep(e1_tkeep), .s1_tvalid(e1_tvalid && e1_tdest),
         .s1_tready(ah_s1_tready), .s1_tlast(e1_tlast), .s1_tuser(e1_tuser),
+        .m_tdata(h1_tdata), .m_tkeep(h1_tkeep), .m_tvalid(h1_tvalid),
+        .m_tready(h1_tready), .m_tlast(h1_tlast), .m_tuser(h1_tuser),
+        .busy(busy_ah)
+    );
+
+    // frames to the VMs are at least 60 bytes (datapath-spec 4.7, padding)
+    axis_pad #(.DATA_W(DATA_W), .USER_W(USER_W), .MIN_BYTES(60)) u_pad_host (
+        .clk(clk), .rst(rst),
+        .s_tdata(h1_tdata), .s_tkeep(h1_tkeep), .s_tvalid(h1_tvalid), .s_tready(h1_tready),
+        .s_tlast(h1_tlast), .s_tuser(h1_tuser),
         .m_tdata(m_host_tdata), .m_tkeep(m_host_tkeep), .m_tvalid(m_host_tvalid),
         .m_tready(m_host_tready), .m_tlast(m_host_tlast), .m_tuser(m_host_tuser),
-        .busy(busy_ah)
+        .busy(busy_pad)
     );
 
     // ------------------------------------------------------------------ tx beat events (registered)
@@ -399,7 +415,7 @@ module nezha_core #(
         .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
         .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
         .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
-        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_idle_to(cfg_idle_to),
+        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu), .cfg_idle_to(cfg_idle_to),
         .cfg_close_to(cfg_close_to), .tick_now(tick_now),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
@@ -433,6 +449,6 @@ module nezha_core #(
         .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes)
     );
 
-    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap ||
+    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap || busy_pad ||
                   !pg_ready || round_due;
 endmodule

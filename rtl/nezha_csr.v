@@ -73,7 +73,7 @@ module nezha_csr #(
     s_axil_awaddr, s_axil_awvalid, s_axil_awready, s_axil_wdata, s_axil_wstrb, s_axil_wvalid, s_axil_wready,
     s_axil_bresp, s_axil_bvalid, s_axil_bready, s_axil_araddr, s_axil_arvalid, s_axil_arready,
     s_axil_rdata, s_axil_rresp, s_axil_rvalid, s_axil_rready,
-    cfg_nic_mac, cfg_nh_mac, cfg_gw_mac, cfg_vtep_ip, cfg_mtu, cfg_idle_to, cfg_close_to, tick_now,
+    cfg_nic_mac, cfg_nh_mac, cfg_gw_mac, cfg_vtep_ip, cfg_mtu, cfg_vm_mtu, cfg_idle_to, cfg_close_to, tick_now,
     vnic_en, vnic_vni, vnic_mac, vnic_ip, vnic_gw, vnic_acl,
     rt_req_valid, rt_req_vni, rt_req_ip, rt_resp_valid, rt_resp_hit, rt_resp_type, rt_resp_geneve,
     rt_resp_value,
@@ -109,6 +109,8 @@ module nezha_csr #(
     localparam integer GRP_W     = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
     localparam [31:0]  MTU_MAX32 = MTU_MAX;
     localparam [15:0]  MTU_RESET = MTU_MAX32[15:0];
+    localparam [31:0]  VM_MTU_RESET32 = MTU_MAX32 - 32'd50;      // the largest VM frame that fits a tunnel
+    localparam [15:0]  VM_MTU_RESET = VM_MTU_RESET32[15:0];
     localparam [6:0]   GATHER_N7 = 7'd6;     // DATA words a CMD 1 needs (max over tables)
     localparam [6:0]   DRAM_LAST = 7'd111;   // N_TBL*16 - 1
     // DATA words of each table's entry layout (CMD 2 overwrites exactly these, 1 + highest WORD)
@@ -155,6 +157,7 @@ module nezha_csr #(
     output wire [47:0]            cfg_gw_mac;
     output wire [31:0]            cfg_vtep_ip;
     output wire [15:0]            cfg_mtu;
+    output wire [15:0]            cfg_vm_mtu;
     output wire [14:0]            cfg_idle_to;
     output wire [14:0]            cfg_close_to;
     output wire [15:0]            tick_now;
@@ -348,6 +351,7 @@ module nezha_csr #(
     reg [47:0]       nic_mac, nh_mac, gw_mac;
     reg [31:0]       vtep_ip;
     reg [15:0]       mtu;
+    reg [15:0]       vm_mtu;
     reg [14:0]       idle_to, close_to;
     reg [23:0]       tick_cycles;
     reg [VNIC_W-1:0] vs_sel;
@@ -363,6 +367,7 @@ module nezha_csr #(
     assign cfg_gw_mac   = gw_mac;
     assign cfg_vtep_ip  = vtep_ip;
     assign cfg_mtu      = mtu;
+    assign cfg_vm_mtu   = vm_mtu;
     assign cfg_idle_to  = idle_to;
     assign cfg_close_to = close_to;
 
@@ -453,6 +458,7 @@ module nezha_csr #(
             NZ_CONFIG_CLOSE_TIMEOUT: begin d_ok = 1'b1; d_val = {17'd0, close_to}; end
             NZ_CONFIG_TICK_CYCLES:   begin d_ok = 1'b1; d_val = {8'd0, tick_cycles}; end
             NZ_CONFIG_TICK_NOW:      begin d_ok = 1'b1; d_val = {16'd0, tick_now}; end
+            NZ_CONFIG_VM_MTU:        begin d_ok = 1'b1; d_val = {16'd0, vm_mtu}; end
             // STATS (counters below)
             NZ_STATS_BASE + NZ_BLK_TYPE:    begin d_ok = 1'b1; d_val = NZ_STATS_TYPE; end
             NZ_STATS_BASE + NZ_BLK_VERSION: begin d_ok = 1'b1; d_val = NZ_VERSION; end
@@ -887,7 +893,8 @@ module nezha_csr #(
                 NZ_CONFIG_GW_MAC_LO:     w_ok = 1'b1;
                 NZ_CONFIG_NIC_MAC_HI, NZ_CONFIG_NH_MAC_HI,
                 NZ_CONFIG_GW_MAC_HI:     w_ok = (r_wdata[31:16] == 16'd0);
-                NZ_CONFIG_MTU:           w_ok = (r_wdata >= 32'd64) && (r_wdata <= MTU_MAX);
+                NZ_CONFIG_MTU,
+                NZ_CONFIG_VM_MTU:        w_ok = (r_wdata >= 32'd64) && (r_wdata <= MTU_MAX);
                 NZ_CONFIG_IDLE_TIMEOUT,
                 NZ_CONFIG_CLOSE_TIMEOUT: w_ok = (r_wdata < 32'd32768);
                 NZ_CONFIG_TICK_CYCLES:   w_ok = (r_wdata <= 32'h00FFFFFF);
@@ -932,6 +939,7 @@ module nezha_csr #(
             gw_mac      <= 48'd0;
             vtep_ip     <= 32'd0;
             mtu         <= MTU_RESET;
+            vm_mtu      <= VM_MTU_RESET;
             idle_to     <= 15'd1000;
             close_to    <= 15'd100;
             tick_cycles <= 24'd1000;
@@ -1035,6 +1043,7 @@ module nezha_csr #(
                                 NZ_CONFIG_GW_MAC_LO:     gw_mac[31:0]  <= r_wdata;
                                 NZ_CONFIG_GW_MAC_HI:     gw_mac[47:32] <= r_wdata[15:0];
                                 NZ_CONFIG_MTU:           mtu           <= r_wdata[15:0];
+                                NZ_CONFIG_VM_MTU:        vm_mtu        <= r_wdata[15:0];
                                 NZ_CONFIG_IDLE_TIMEOUT:  idle_to       <= r_wdata[14:0];
                                 NZ_CONFIG_CLOSE_TIMEOUT: close_to      <= r_wdata[14:0];
                                 NZ_CONFIG_TICK_CYCLES:   tick_cycles   <= r_wdata[23:0];

@@ -1,5 +1,6 @@
-// pkt_editor: per command, emits cmd_hdr[0..cmd_hdr_len) ++ frame[cmd_strip..L) on m_axis, or
-// discards the frame (cmd_drop, or an empty result). L is only known at the frame's tlast.
+// pkt_editor: per command, emits cmd_hdr[0..cmd_hdr_len) ++ frame[cmd_strip..min(cmd_end, L)) on m_axis, or
+// discards the frame (cmd_drop, or an empty result). L is only known at the frame's tlast; the bytes from
+// cmd_end on (a trailer after the forwarded IP packet) are read from the buffer and discarded.
 // Realigner: a byte accumulator of CAP = 3*DATA_W/8 + HDR_MAX bytes. Each cycle it may (1) shift
 // out one output beat from its head, (2) append a new command's header and (3) append the kept
 // bytes of one input beat (beat >> skip, placed behind the header). Output beats never mix frames:
@@ -28,6 +29,7 @@ module pkt_editor #(
     input  wire [6:0]            cmd_hdr_len,
     input  wire [HDR_MAX*8-1:0]  cmd_hdr,
     input  wire [15:0]           cmd_strip,
+    input  wire [15:0]           cmd_end,
     input  wire [DATA_W-1:0]     s_axis_tdata,
     input  wire [DATA_W/8-1:0]   s_axis_tkeep,
     input  wire                  s_axis_tvalid,
@@ -72,6 +74,7 @@ module pkt_editor #(
     reg               active;     // a command is loaded and its frame's tlast not yet seen
     reg               cur_drop;
     reg  [15:0]       cur_strip;
+    reg  [15:0]       cur_end;
     reg  [USER_W-1:0] cur_user;
     reg               cur_dest;
     reg  [15:0]       off;        // frame offset of the next input beat
@@ -103,6 +106,7 @@ module pkt_editor #(
     wire          p_act    = active || ld;
     wire          p_drop   = ld ? cmd_drop  : cur_drop;
     wire [15:0]   p_strip  = ld ? cmd_strip : cur_strip;
+    wire [15:0]   p_end    = ld ? cmd_end   : cur_end;
     wire [15:0]   p_off    = ld ? 16'd0     : off;
     wire [USER_W-1:0] p_user = ld ? cmd_user : cur_user;
     wire          p_dest   = ld ? cmd_dest  : cur_dest;
@@ -110,9 +114,12 @@ module pkt_editor #(
     // ------------------------------------------------------------------ input side
     wire [NBW-1:0] nb      = popcount(s_axis_tkeep);
     wire [15:0]    to_strip = (p_off >= p_strip) ? 16'd0 : (p_strip - p_off);
-    wire [NBW-1:0] skip    = p_drop ? nb :
-                             ((to_strip >= {{(16-NBW){1'b0}}, nb}) ? nb : to_strip[NBW-1:0]);
-    wire [NBW-1:0] kept    = nb - skip;
+    wire [15:0]    to_end  = (p_off >= p_end) ? 16'd0 : (p_end - p_off);
+    // lim: the beat's bytes before `end` (none for a dropped frame); skip: those before `strip`
+    wire [NBW-1:0] lim     = p_drop ? {NBW{1'b0}} :
+                             ((to_end >= {{(16-NBW){1'b0}}, nb}) ? nb : to_end[NBW-1:0]);
+    wire [NBW-1:0] skip    = (to_strip >= {{(16-NBW){1'b0}}, lim}) ? lim : to_strip[NBW-1:0];
+    wire [NBW-1:0] kept    = lim - skip;
     wire [CW-1:0]  base    = n_pe + m_ld;                        // where the beat's kept bytes go
     wire [CW-1:0]  n_cur_b = base - (bnd_after ? bnd_n_pe : {CW{1'b0}});  // current-frame bytes before the beat
     wire           cur_nonempty = (n_cur_b != {CW{1'b0}}) || (kept != {NBW{1'b0}});
@@ -127,7 +134,7 @@ module pkt_editor #(
     integer li;
     always @* begin
         for (li = 0; li < K; li = li + 1)
-            din_m[li*8 +: 8] = (beat && li < nb) ? s_axis_tdata[li*8 +: 8] : 8'd0;
+            din_m[li*8 +: 8] = (beat && li < lim) ? s_axis_tdata[li*8 +: 8] : 8'd0;
     end
     wire [DATA_W-1:0] din_s  = din_m >> {skip, 3'b000};          // kept bytes at lane 0
     wire [AB-1:0]     hdr_w  = {{(AB-HDR_MAX*8){1'b0}}, hdr_m} << {n_pe, 3'b000};
@@ -160,6 +167,7 @@ module pkt_editor #(
             active        <= 1'b0;
             cur_drop      <= 1'b0;
             cur_strip     <= 16'd0;
+            cur_end       <= 16'd0;
             cur_user      <= {USER_W{1'b0}};
             cur_dest      <= 1'b0;
             off           <= 16'd0;
@@ -175,6 +183,7 @@ module pkt_editor #(
             if (ld) begin
                 cur_drop  <= cmd_drop;
                 cur_strip <= cmd_strip;
+                cur_end   <= cmd_end;
                 cur_user  <= cmd_user;
                 cur_dest  <= cmd_dest;
             end

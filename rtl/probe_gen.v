@@ -76,6 +76,7 @@ module probe_gen #(
         .nic_mac    (cfg_nic_mac),
         .src_ip     (cfg_vtep_ip),
         .dst_ip     (dst),
+        .tos        (8'd0),
         .udp_sport  (16'hC000),
         .vni        (24'd0),
         .geneve     (1'b1),

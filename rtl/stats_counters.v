@@ -2,7 +2,7 @@
 // and the per-vNIC counters.
 //
 // STATS counters (64-bit flops, index = STATS COUNTER index):
-//   1..21  drop reasons: +1 when ev_valid and ev_drop_reason == index
+//   1..23, 29..31  drop reasons: +1 when ev_valid and ev_drop_reason == index
 //   25..27 exceptions:   +1 when ev_valid and ev_exc_reason == index-24
 //   28     ARP replies:  +1 when ev_valid and ev_arp_reply
 //   32 +sess_ev_insert, 33 +sess_ev_insert_fail, 34 +sess_ev_aged, 36 +sess_ev_kicks (per cycle,
@@ -95,8 +95,9 @@ module stats_counters #(
     always @* begin
         for (k = 0; k < NUM; k = k + 1)
             inc[k*17 +: 17] = 17'd0;
-        for (k = 1; k <= 21; k = k + 1)
-            inc[k*17 +: 17] = {16'd0, ev_valid && ev_drop_reason == k[4:0]};
+        for (k = 1; k <= 31; k = k + 1)
+            if (k < 24 || k > 28)       // 24..28: exceptions and ARP replies
+                inc[k*17 +: 17] = {16'd0, ev_valid && ev_drop_reason == k[4:0]};
         for (k = 1; k <= 3; k = k + 1)
             inc[(24 + k)*17 +: 17] = {16'd0, ev_valid && ev_exc_reason == k[1:0]};
         inc[28*17 +: 17] = {16'd0, ev_valid && ev_arp_reply};
@@ -129,7 +130,7 @@ module stats_counters #(
     genvar g;
     generate
         for (g = 0; g < NUM; g = g + 1) begin : g_cnt
-            if ((g >= 1 && g <= 21) || (g >= 25 && g <= 28) || (g >= 32 && g <= 38) || g >= 40) begin : g_used
+            if ((g >= 1 && g <= 23) || (g >= 25 && g <= 31) || (g >= 32 && g <= 38) || g >= 40) begin : g_used
                 reg [63:0] c;
                 always @(posedge clk) begin
                     if (rst)

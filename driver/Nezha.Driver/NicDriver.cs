@@ -115,6 +115,7 @@ public sealed partial class NicDriver
         CheckRange(c.IdleTimeout, 0, 32767, nameof(c.IdleTimeout));
         CheckRange(c.CloseTimeout, 0, 32767, nameof(c.CloseTimeout));
         CheckRange(c.TickCycles, 0, 0xFF_FFFF, nameof(c.TickCycles));   // 0 = external tick
+        CheckRange(c.EffectiveVmMtu, 64, c.Mtu - NicGlobalConfig.EncapOverhead, nameof(c.VmMtu));   // every VM frame fits a tunnel
         Log.Global(_logger, c);
         _bus.Write(NezhaRegs.CONFIG_NIC_MAC_LO, (uint)c.NicMac);
         _bus.Write(NezhaRegs.CONFIG_NIC_MAC_HI, (uint)(c.NicMac >> 32));
@@ -127,6 +128,7 @@ public sealed partial class NicDriver
         _bus.Write(NezhaRegs.CONFIG_IDLE_TIMEOUT, (uint)c.IdleTimeout);
         _bus.Write(NezhaRegs.CONFIG_CLOSE_TIMEOUT, (uint)c.CloseTimeout);
         _bus.Write(NezhaRegs.CONFIG_TICK_CYCLES, (uint)c.TickCycles);
+        _bus.Write(NezhaRegs.CONFIG_VM_MTU, (uint)c.EffectiveVmMtu);
     }
 
     public NicGlobalConfig ReadGlobalConfig()
@@ -136,7 +138,8 @@ public sealed partial class NicDriver
             Mac(NezhaRegs.CONFIG_NIC_MAC_LO), _bus.Read(NezhaRegs.CONFIG_VTEP_IP),
             Mac(NezhaRegs.CONFIG_NH_MAC_LO), Mac(NezhaRegs.CONFIG_GW_MAC_LO),
             (int)_bus.Read(NezhaRegs.CONFIG_MTU), (int)_bus.Read(NezhaRegs.CONFIG_IDLE_TIMEOUT),
-            (int)_bus.Read(NezhaRegs.CONFIG_CLOSE_TIMEOUT), (int)_bus.Read(NezhaRegs.CONFIG_TICK_CYCLES));
+            (int)_bus.Read(NezhaRegs.CONFIG_CLOSE_TIMEOUT), (int)_bus.Read(NezhaRegs.CONFIG_TICK_CYCLES),
+            (int)_bus.Read(NezhaRegs.CONFIG_VM_MTU));
     }
 
     /// <summary>The current tick (16 bits).</summary>

@@ -91,7 +91,7 @@ public static class NicConfigLoader
         {
             var r = new ObjectReader(root, "", errors, "global", "vnics", "routes", "mappings", "acls", "offload");
             NicGlobalConfig global = Global(new ObjectReader(r.Required("global"), "global", errors,
-                "nicMac", "vtepIp", "nextHopMac", "gatewayMac", "mtu", "idleTimeout", "closeTimeout", "tickCycles"));
+                "nicMac", "vtepIp", "nextHopMac", "gatewayMac", "mtu", "vmMtu", "idleTimeout", "closeTimeout", "tickCycles"));
             List<VnicConfig> vnics = Vnics(r.Array("vnics", out string vp), vp);
             List<RouteEntry> routes = Routes(r.Array("routes", out string rp), rp, vnics);
             List<MappingEntry> mappings = Mappings(r.Array("mappings", out string mp), mp, global, vnics);
@@ -101,15 +101,23 @@ public static class NicConfigLoader
 
         private NicGlobalConfig Global(ObjectReader g)
         {
+            int mtu = (int)g.Int("mtu", 64, _mtuMax, Math.Min(1518, _mtuMax));
+            int? vmMtu = g.Optional("vmMtu") is null ? null : (int)g.Int("vmMtu", 64, _mtuMax);
             var c = new NicGlobalConfig(
                 NicMac: g.Mac("nicMac"),
                 VtepIp: g.Ip("vtepIp"),
                 NextHopMac: g.Mac("nextHopMac"),
                 GatewayMac: g.Mac("gatewayMac"),
-                Mtu: (int)g.Int("mtu", 64, _mtuMax, Math.Min(1518, _mtuMax)),
+                Mtu: mtu,
                 IdleTimeout: (int)g.Int("idleTimeout", 0, 32767, 1000),
                 CloseTimeout: (int)g.Int("closeTimeout", 0, 32767, 100),
-                TickCycles: (int)g.Int("tickCycles", 0, 0xFF_FFFF, 1000));   // 0 = external tick (tick_in)
+                TickCycles: (int)g.Int("tickCycles", 0, 0xFF_FFFF, 1000),   // 0 = external tick (tick_in)
+                VmMtu: vmMtu);
+            // every frame a VM may send must fit the underlay once encapsulated (datapath-spec 4.1)
+            if (vmMtu is { } vm && vm + NicGlobalConfig.EncapOverhead > mtu)
+                throw g.Errors.At(g.Child("vmMtu"), $"{vm} + {NicGlobalConfig.EncapOverhead} bytes of encapsulation exceeds mtu {mtu}: such a VM frame would not fit the underlay");
+            else if (vmMtu is null && c.EffectiveVmMtu < 64)
+                throw g.Errors.At(g.Child("mtu"), $"{mtu} leaves VM frames less than 64 bytes after the {NicGlobalConfig.EncapOverhead}-byte encapsulation");
             return c;
         }
 

@@ -40,4 +40,11 @@ public sealed record VnicCounters(ulong RxPkts, ulong RxBytes, ulong TxPkts, ulo
 /// <summary>NIC-wide settings (CONFIG block). <c>TickCycles</c> 0 selects the external tick (tick_in pulses).</summary>
 public sealed record NicGlobalConfig(
     ulong NicMac, uint VtepIp, ulong NextHopMac, ulong GatewayMac,
-    int Mtu, int IdleTimeout, int CloseTimeout, int TickCycles);
+    int Mtu, int IdleTimeout, int CloseTimeout, int TickCycles, int? VmMtu = null)
+{
+    /// <summary>Bytes an encapsulation adds to a VM frame (datapath-spec 4.1): VM_MTU + this must not exceed MTU.</summary>
+    public const int EncapOverhead = 50;
+
+    /// <summary>VM_MTU as written: <see cref="VmMtu"/>, or by default the largest that still fits the underlay.</summary>
+    public int EffectiveVmMtu => VmMtu ?? Mtu - EncapOverhead;
+}

@@ -84,6 +84,8 @@ public static class NezhaRegs
     public const uint CONFIG_TICK_CYCLES = 0x0134;
     /// <summary>ro: current tick (16 bits)</summary>
     public const uint CONFIG_TICK_NOW = 0x0138;
+    /// <summary>rw: largest frame accepted from a VM (host port) and delivered to a VM, 64..MTU_MAX; the driver keeps VM_MTU + 50 &lt;= MTU</summary>
+    public const uint CONFIG_VM_MTU = 0x013C;
     /// <summary>64-bit event counters; COUNTER[i] LO at 0x10+8i latches HI at 0x14+8i</summary>
     public const uint STATS_BASE = 0x0200;
     /// <summary>block type id</summary>
@@ -329,6 +331,11 @@ public enum DropReason
     CtxSpoof = 19,
     CtxStale = 20,
     CtxBad = 21,
+    NotUnicast = 22,
+    BadUdpLen = 23,
+    NotMyMac = 29,
+    VtepSpoof = 30,
+    EcnDrop = 31,
 }
 
 public enum ExceptionReason
@@ -408,6 +415,11 @@ public enum StatIndex
     CtxSpoof = 19,
     CtxStale = 20,
     CtxBad = 21,
+    NotUnicast = 22,
+    BadUdpLen = 23,
+    NotMyMac = 29,
+    VtepSpoof = 30,
+    EcnDrop = 31,
     ExcUnderlay = 25,
     ExcFragment = 26,
     ExcGateway = 27,

@@ -264,7 +264,7 @@ public sealed class Cluster : IDisposable
         {
             if (nic.Dead) return;
             nic.StepTo(time);
-            nic.Push(SimNic.PortNet, frame, 0, time);
+            nic.Push(SimNic.PortNet, Wire.Routed(frame, nic.Mac), 0, time);
         }
     }
 }

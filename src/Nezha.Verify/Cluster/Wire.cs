@@ -30,6 +30,19 @@ public static class Wire
     public const byte KindRequest = 1, KindVerdict = 2, KindProbe = 3, KindProbeReply = 4;
 
     /// <summary>Outer IPv4 destination of an untagged IPv4 frame.</summary>
+    /// <summary>
+    /// The frame as an IP router between two underlay segments forwards it: Ethernet destination
+    /// <paramref name="toMac"/>, source the MAC the sender addressed (the router's own). A NIC decapsulates only
+    /// frames to its own MAC (datapath-spec 4.4, NOT_MY_MAC), so a routed fabric must do this.
+    /// </summary>
+    public static byte[] Routed(ReadOnlySpan<byte> f, ulong toMac)
+    {
+        var o = f.ToArray();
+        f[..6].CopyTo(o.AsSpan(6));
+        Nezha.Verify.Testbench.FrameBuilder.WriteMac(o, toMac);
+        return o;
+    }
+
     public static bool TryOuterDst(ReadOnlySpan<byte> f, out uint dst)
     {
         dst = 0;

@@ -79,15 +79,16 @@ internal static class ContextFrames
     public const ushort ProbeUdpSource = 0xC000;
 
     /// <summary>
-    /// A context packet: Ethernet(nh, nic) | IPv4(src -> dst) | UDP(udpSrc -> 6081) | Geneve(opt len 6, VNI) |
-    /// option | Ethernet(innerDst, innerSrc, 0x0800) | frame[strip..L).
+    /// A context packet: Ethernet(nh, nic) | IPv4(tos <paramref name="ecn"/>, src -> dst) | UDP(udpSrc -> 6081) |
+    /// Geneve(opt len 6, VNI) | option | Ethernet(innerDst, innerSrc, 0x0800) | frame[strip..] (the caller cuts
+    /// the frame at the end of the IP packet it forwards).
     /// </summary>
     public static byte[] Build(ReadOnlySpan<byte> frame, int strip, ModelConfig cfg, uint dst, ushort udpSrc, uint vni,
-                               in ContextOption ctx, ulong innerDst, ulong innerSrc) =>
-        HeaderBuilder.Geneve(frame, strip, cfg.NhMac, cfg.NicMac, cfg.VtepIp, dst, udpSrc, vni, ctx.ToBytes(), innerDst, innerSrc);
+                               in ContextOption ctx, ulong innerDst, ulong innerSrc, int ecn) =>
+        HeaderBuilder.Geneve(frame, strip, cfg.NhMac, cfg.NicMac, cfg.VtepIp, dst, udpSrc, vni, ctx.ToBytes(), innerDst, innerSrc, ecn);
 
     /// <summary>The PROBE of a round at <paramref name="tick"/> to <paramref name="member"/>.</summary>
     public static byte[] Probe(ModelConfig cfg, uint member, ushort tick) =>
         Build(ReadOnlySpan<byte>.Empty, 0, cfg, member, ProbeUdpSource, 0,
-              new ContextOption(ContextKind.Probe, 0, 0, 0, cfg.VtepIp, tick, 0, 0), 0, 0);
+              new ContextOption(ContextKind.Probe, 0, 0, 0, cfg.VtepIp, tick, 0, 0), 0, 0, 0);
 }

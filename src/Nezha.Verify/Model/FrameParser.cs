@@ -49,11 +49,12 @@ internal readonly ref struct FrameParser
     private uint U24(int off) => ((uint)_f[off] << 16) | ((uint)_f[off + 1] << 8) | _f[off + 2];
 
     /// <summary>
-    /// Ethernet at <paramref name="e"/>: need(e,14); one optional 802.1Q tag unless <paramref name="inner"/>
-    /// (a second tag, or any 0x8100 on an inner frame, is UNSUPPORTED). Sets EthOff, EthDst, EthSrc,
-    /// EtherType (after the tag) and L3Off. The caller checks the resulting EtherType.
+    /// Ethernet at <paramref name="e"/>: need(e,14); one optional 802.1Q tag only if <paramref name="allowTag"/>
+    /// (the outer frame on the net port); a second tag, or any 0x8100 where no tag is allowed (host port, inner
+    /// frame), is UNSUPPORTED. Sets EthOff, EthDst, EthSrc, EtherType (after the tag) and L3Off. The caller
+    /// checks the resulting EtherType.
     /// </summary>
-    public DropReason Ethernet(int e, int end, bool inner, ref PacketInfo p)
+    public DropReason Ethernet(int e, int end, bool allowTag, ref PacketInfo p)
     {
         var r = Need(e, 14, end);
         if (r != DropReason.None) return r;
@@ -64,7 +65,7 @@ internal readonly ref struct FrameParser
         int l3 = e + 14;
         if (et == EtherTypeVlan)
         {
-            if (inner) return DropReason.Unsupported;
+            if (!allowTag) return DropReason.Unsupported;
             r = Need(e, 18, end);
             if (r != DropReason.None) return r;
             et = U16(e + 16);
@@ -77,7 +78,7 @@ internal readonly ref struct FrameParser
     }
 
     /// <summary>
-    /// IPv4 checks at <paramref name="l3"/> with the current END. Sets Proto, Sip, Dip, Frag, L4Off, IpEnd
+    /// IPv4 checks at <paramref name="l3"/> with the current END. Sets Proto, Sip, Dip, Tos, Frag, L4Off, IpEnd
     /// (the new END).
     /// </summary>
     public DropReason Ipv4(int l3, int end, ref PacketInfo p)
@@ -95,6 +96,7 @@ internal readonly ref struct FrameParser
         ushort fragWord = U16(l3 + 6);
         p.Frag = (fragWord & 0x2000) != 0 || (fragWord & 0x1FFF) != 0;
         p.Proto = _f[l3 + 9];
+        p.Tos = _f[l3 + 1];
         p.Sip = U32(l3 + 12);
         p.Dip = U32(l3 + 16);
         p.L4Off = l3 + ihl4;
@@ -137,18 +139,29 @@ internal readonly ref struct FrameParser
 
     /// <summary>
     /// Net port steps 4 (after the UNDERLAY test) and 5: need(l4off, 8) for the outer UDP; the destination
-    /// port selects VXLAN or Geneve (<paramref name="underlay"/> set for any other port); the tunnel header
-    /// checks. Sets Tunnel, Geneve, Vni, and <paramref name="innerEth"/>. END is the outer IP end.
+    /// port selects VXLAN or Geneve (<paramref name="underlay"/> set for any other port); then the outer
+    /// Ethernet destination must be <paramref name="nicMac"/> (NOT_MY_MAC) and the UDP length must lie in the
+    /// IP packet (BAD_UDP_LEN; from here END is the UDP end, <c>UdpEnd</c>); the tunnel header checks; a Geneve
+    /// control packet (O bit) sets <paramref name="underlay"/> too. Sets Tunnel, Geneve, Vni, UdpEnd and
+    /// <paramref name="innerEth"/>. Called with the outer frame's fields in <paramref name="p"/>.
     /// </summary>
-    public DropReason Tunnel(ref PacketInfo p, out bool underlay, out int innerEth)
+    public DropReason Tunnel(ref PacketInfo p, ulong nicMac, out bool underlay, out int innerEth)
     {
         underlay = false;
         innerEth = 0;
-        int end = p.IpEnd;
-        var r = Need(p.L4Off, 8, end);
+        var r = Need(p.L4Off, 8, p.IpEnd);
         if (r != DropReason.None) return r;
         ushort dport = U16(p.L4Off + 2);
         p.OuterUdpSport = U16(p.L4Off);
+        if (dport != VxlanPort && dport != GenevePort)
+        {
+            underlay = true;
+            return DropReason.None;
+        }
+        if (p.EthDst != nicMac) return DropReason.NotMyMac;
+        int udpLen = U16(p.L4Off + 4);
+        if (udpLen < 8 || p.L4Off + udpLen > p.IpEnd) return DropReason.BadUdpLen;
+        int end = p.UdpEnd = p.L4Off + udpLen;
         int t = p.L4Off + 8;
         if (dport == VxlanPort)
         {
@@ -168,16 +181,16 @@ internal readonly ref struct FrameParser
             if (U16(t + 2) != GeneveProtoEth) return DropReason.Unsupported;
             r = Need(t, 8 + 4 * optlen, end);
             if (r != DropReason.None) return r;
+            if ((_f[t + 1] & 0x80) != 0)
+            {
+                underlay = true;                    // RFC 8926 3.4: a control packet is the endpoint's, never forwarded
+                return DropReason.None;
+            }
             p.Vni = U24(t + 4);
             p.Geneve = true;
             p.GeneveOptOff = t + 8;
             p.GeneveOptWords = optlen;
             innerEth = t + 8 + 4 * optlen;
-        }
-        else
-        {
-            underlay = true;
-            return DropReason.None;
         }
         p.Tunnel = true;
         return DropReason.None;

@@ -4,15 +4,28 @@ using Nezha.Driver.Registers;
 namespace Nezha.Verify.Model;
 
 /// <summary>
-/// Builds the output frames of datapath-spec 4.5 and 4.7: <c>hdr[0..M) ++ frame[strip..L)</c> for DELIVER
-/// (M = 14) and ENCAP / ENCAP_GENEVE (M = 64), and the 60-byte ARP reply. Each call allocates exactly the output byte[].
+/// Builds the output frames of datapath-spec 4.5 and 4.7: an Ethernet header ++ the IP packet for DELIVER, the
+/// tunnel headers ++ the IP packet for ENCAP / ENCAP_GENEVE, and the 60-byte ARP reply. Callers pass the frame
+/// cut at the end of the IP packet being forwarded (<c>frame[..ipEnd]</c>), so a trailer is never copied.
+/// Frames for the host port are at least <see cref="MinFrame"/> bytes (zero padding). Each call allocates
+/// exactly the output byte[].
 /// </summary>
 internal static class HeaderBuilder
 {
     public const int DeliverHdrLen = 14;
     public const int EncapHdrLen = 64;
     public const int ArpReplyLen = 60;
+    /// <summary>Shortest frame on m_host: the Ethernet minimum without FCS (datapath-spec 4.7, padding).</summary>
+    public const int MinFrame = 60;
     public const ushort EncapUdpSrcBase = 0xC000;
+
+    /// <summary>A copy of <paramref name="frame"/> padded with zero bytes to <see cref="MinFrame"/>.</summary>
+    public static byte[] Padded(ReadOnlySpan<byte> frame)
+    {
+        var o = new byte[Math.Max(MinFrame, frame.Length)];
+        frame.CopyTo(o);
+        return o;
+    }
 
     public static void WriteMac(Span<byte> b, ulong mac)
     {
@@ -27,25 +40,38 @@ internal static class HeaderBuilder
         BinaryPrimitives.WriteUInt16BigEndian(b[12..], type);
     }
 
-    /// <summary>DELIVER: Ethernet(dst, src, 0x0800) ++ frame[strip..L).</summary>
-    public static byte[] Deliver(ReadOnlySpan<byte> frame, int strip, ulong dst, ulong src)
+    /// <summary>
+    /// DELIVER: Ethernet(dst, src, 0x0800) ++ the IP packet at <paramref name="l3"/> (to the end of
+    /// <paramref name="frame"/>) with its ECN field set to <paramref name="ecn"/> and, when that changes it, the
+    /// header checksum computed again over the whole header; padded to <see cref="MinFrame"/>.
+    /// </summary>
+    public static byte[] Deliver(ReadOnlySpan<byte> frame, int l3, ulong dst, ulong src, int ecn)
     {
-        var o = new byte[DeliverHdrLen + frame.Length - strip];
+        var o = new byte[Math.Max(MinFrame, DeliverHdrLen + frame.Length - l3)];
         WriteEth(o, dst, src, FrameParser.EtherTypeIpv4);
-        frame[strip..].CopyTo(o.AsSpan(DeliverHdrLen));
+        frame[l3..].CopyTo(o.AsSpan(DeliverHdrLen));
+        var ip = o.AsSpan(DeliverHdrLen);
+        byte tos = (byte)((ip[1] & 0xFC) | (ecn & 3));
+        if (tos != ip[1])
+        {
+            ip[1] = tos;
+            var hdr = ip[..((ip[0] & 0x0F) * 4)];
+            BinaryPrimitives.WriteUInt16BigEndian(hdr[10..], 0);
+            BinaryPrimitives.WriteUInt16BigEndian(hdr[10..], (ushort)~FrameParser.OnesComplementSum(hdr));
+        }
         return o;
     }
 
     /// <summary>
-    /// ENCAP: Ethernet(nhMac, nicMac, 0x0800) ++ IPv4(DF, ttl 64, UDP, checksum, vtepSrc -> vtepDst) ++
-    /// UDP(0xC000 | (hash &amp; 0x3FFF) -> 4789 or 6081, csum 0) ++ tunnel header ++
-    /// Ethernet(innerDst, innerSrc, 0x0800) ++ frame[strip..L). The tunnel header is VXLAN(08 00 00 00, VNI, 00)
+    /// ENCAP: Ethernet(nhMac, nicMac, 0x0800) ++ IPv4(tos = <paramref name="ecn"/>, DF, ttl 64, UDP, checksum,
+    /// vtepSrc -> vtepDst) ++ UDP(0xC000 | (hash &amp; 0x3FFF) -> 4789 or 6081, csum 0) ++ tunnel header ++
+    /// Ethernet(innerDst, innerSrc, 0x0800) ++ frame[strip..]. The tunnel header is VXLAN(08 00 00 00, VNI, 00)
     /// or Geneve(00 00 65 58, VNI, 00); both are 8 bytes, so the header is 64 bytes either way.
     /// </summary>
     public static byte[] Encap(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
-                               uint hash, uint vni, ulong innerDst, ulong innerSrc, TunnelType tunnel = TunnelType.Vxlan) =>
+                               uint hash, uint vni, ulong innerDst, ulong innerSrc, TunnelType tunnel, int ecn) =>
         Tunnel(frame, strip, nhMac, nicMac, vtepSrc, vtepDst, (ushort)(EncapUdpSrcBase | (hash & 0x3FFF)), vni, tunnel,
-               ReadOnlySpan<byte>.Empty, innerDst, innerSrc);
+               ReadOnlySpan<byte>.Empty, innerDst, innerSrc, ecn);
 
     /// <summary>
     /// Geneve with an option area (the Nezha context packets, docs/nezha-offload.md section 3): as
@@ -53,11 +79,12 @@ internal static class HeaderBuilder
     /// of 4 bytes) after the 8-byte base header, whose option length says so.
     /// </summary>
     public static byte[] Geneve(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
-                                ushort udpSrc, uint vni, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc) =>
-        Tunnel(frame, strip, nhMac, nicMac, vtepSrc, vtepDst, udpSrc, vni, TunnelType.Geneve, option, innerDst, innerSrc);
+                                ushort udpSrc, uint vni, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc, int ecn) =>
+        Tunnel(frame, strip, nhMac, nicMac, vtepSrc, vtepDst, udpSrc, vni, TunnelType.Geneve, option, innerDst, innerSrc, ecn);
 
     private static byte[] Tunnel(ReadOnlySpan<byte> frame, int strip, ulong nhMac, ulong nicMac, uint vtepSrc, uint vtepDst,
-                                 ushort udpSrc, uint vni, TunnelType tunnel, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc)
+                                 ushort udpSrc, uint vni, TunnelType tunnel, ReadOnlySpan<byte> option, ulong innerDst, ulong innerSrc,
+                                 int ecn)
     {
         int payload = frame.Length - strip;
         int tunLen = TunnelHeaderLen(tunnel) + option.Length;
@@ -68,7 +95,7 @@ internal static class HeaderBuilder
         WriteEth(s, nhMac, nicMac, FrameParser.EtherTypeIpv4);
         var ip = s.Slice(14, 20);
         ip[0] = 0x45;
-        ip[1] = 0;
+        ip[1] = (byte)(ecn & 3);                    // DSCP 0 (pipe model), ECN copied (RFC 6040 normal mode)
         BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + 8 + tunLen + 14 + payload));
         BinaryPrimitives.WriteUInt16BigEndian(ip[4..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(ip[6..], 0x4000);

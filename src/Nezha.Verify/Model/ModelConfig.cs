@@ -7,7 +7,14 @@ public sealed class ModelConfig
     public const int CloseTimeoutReset = 100;
     public const uint TickCyclesReset = 1000;
 
-    internal ModelConfig(NicParams p) => Mtu = p.MtuMax;
+    /// <summary>Bytes an encapsulation adds to a frame (datapath-spec 4.1): VM_MTU resets to MTU_MAX less this.</summary>
+    public const int EncapOverhead = 50;
+
+    internal ModelConfig(NicParams p)
+    {
+        Mtu = p.MtuMax;
+        VmMtu = p.MtuMax - EncapOverhead;
+    }
 
     public uint NicMacLo { get; internal set; }
     public uint NicMacHi { get; internal set; }
@@ -17,6 +24,8 @@ public sealed class ModelConfig
     public uint GwMacLo { get; internal set; }
     public uint GwMacHi { get; internal set; }
     public int Mtu { get; internal set; }
+    /// <summary>VM_MTU: the largest frame from or to a VM.</summary>
+    public int VmMtu { get; internal set; }
     public int IdleTimeout { get; internal set; } = IdleTimeoutReset;
     public int CloseTimeout { get; internal set; } = CloseTimeoutReset;
     public uint TickCycles { get; internal set; } = TickCyclesReset;

@@ -15,6 +15,9 @@ public readonly record struct ModelSessionAction(ActionType Type, int Vnic, uint
 
     public bool IsEncap => Type is ActionType.Encap or ActionType.EncapGeneve;
 
+    /// <summary>An ENCAP (either tunnel type) to <paramref name="vtep"/>.</summary>
+    public bool IsEncapTo(uint vtep) => IsEncap && Vtep == vtep;
+
     /// <summary>The tunnel of an ENCAP action.</summary>
     public TunnelType Tunnel => Type == ActionType.EncapGeneve ? TunnelType.Geneve : TunnelType.Vxlan;
 }

@@ -45,7 +45,7 @@ public sealed partial class NicModel
     private ModelVerdict ProbeReply(in ContextOption probe)
     {
         var reply = probe with { Kind = ContextKind.ProbeReply };
-        var o = ContextFrames.Build(ReadOnlySpan<byte>.Empty, 0, _cfg, _pi.OuterSip, _pi.OuterUdpSport, 0, reply, 0, 0);
+        var o = ContextFrames.Build(ReadOnlySpan<byte>.Empty, 0, _cfg, _pi.OuterSip, _pi.OuterUdpSport, 0, reply, 0, 0, 0);
         _c.Inc(StatIndex.ProbeRepliesTx);
         return Emit(ModelFrame.Net, o, 0, false, false);
     }
@@ -81,15 +81,18 @@ public sealed partial class NicModel
         }
         else
         {
+            // the reverse-path check with the sender the BE saw (the context's VTEP)
+            if (ReversePath(vj.Vni, ctx.Vtep) is { } spoof) return spoof;
             allow = _acl.Evaluate(vj.AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
         }
         if (!allow) return Drop(DropReason.AclDeny, true, false);
+        if (ContextOption.PacketHeaderLen + IpLen > _cfg.Mtu) return Drop(DropReason.Oversize, true, false);
 
         var verdict = ctx.Dir == 1
             ? ctx with { Kind = ContextKind.Verdict, Vtep = fwd.Vtep, Mac = fwd.Mac, Act = (byte)fwd.Type }
             : ctx with { Kind = ContextKind.Verdict, Mac = 0, Act = 0 };
-        var o = ContextFrames.Build(frame, _pi.L3Off, _cfg, _pi.OuterSip, _pi.OuterUdpSport, _pi.Vni, verdict,
-                                    _pi.EthDst, _pi.EthSrc);
+        var o = ContextFrames.Build(frame[.._pi.IpEnd], _pi.L3Off, _cfg, _pi.OuterSip, _pi.OuterUdpSport, _pi.Vni, verdict,
+                                    _pi.EthDst, _pi.EthSrc, _pi.Ecn);
         _c.Inc(StatIndex.NzVerdictsTx);
         return Emit(ModelFrame.Net, o, 0, true, false);
     }
@@ -143,10 +146,11 @@ public sealed partial class NicModel
 
     /// <summary>
     /// Session miss of a back-end vNIC <paramref name="v"/>: REDIRECT to the selected FE (null when no member is
-    /// alive: the caller counts NZ_FALLBACK and runs the local slow path).
+    /// alive, or when the REQUEST would not fit the MTU: the caller counts NZ_FALLBACK and runs the local slow path).
     /// </summary>
     private ModelVerdict? Redirect(ReadOnlySpan<byte> frame, int port, int v, uint vni, uint hash)
     {
+        if (ContextOption.PacketHeaderLen + IpLen > _cfg.Mtu) return null;
         ref readonly var ol = ref _offload[v];
         int m = _groups.Select(ol.Group, hash);
         if (m < 0) return null;
@@ -155,8 +159,8 @@ public sealed partial class NicModel
         var ctx = new ContextOption(ContextKind.Request,
             ContextOption.MakeFlags(dir, dir == 0 && _pi.Geneve ? TunnelType.Geneve : TunnelType.Vxlan),
             (byte)v, ol.Version, _cfg.VtepIp, dir == 0 ? _pi.OuterSip : 0, 0, 0);
-        var o = ContextFrames.Build(frame, _pi.L3Off, _cfg, fe, (ushort)(HeaderBuilder.EncapUdpSrcBase | (hash & 0x3FFF)),
-                                    vni, ctx, _pi.EthDst, _pi.EthSrc);
+        var o = ContextFrames.Build(frame[.._pi.IpEnd], _pi.L3Off, _cfg, fe, (ushort)(HeaderBuilder.EncapUdpSrcBase | (hash & 0x3FFF)),
+                                    vni, ctx, _pi.EthDst, _pi.EthSrc, _pi.Ecn);
         _c.Inc(StatIndex.NzRedirects);
         return Emit(ModelFrame.Net, o, 0, false, false);
     }

@@ -43,7 +43,7 @@ public sealed partial class NicModel
         _vnics.Offload = _offload;
         _regs = new RegisterFile(p, _cfg, _c, _vnics, _routes, _map, _acl, _sess, _offload, _groups);
         _vnicMask = (uint)(p.NVnic - 1);
-        int n = Enum.GetValues<DropReason>().Length;
+        int n = Enum.GetValues<DropReason>().Max(r => (int)r) + 1;
         _dropVerdicts = new ModelVerdict[n * 4];
         for (int r = 0; r < n; r++)
             for (int k = 0; k < 4; k++)
@@ -114,7 +114,7 @@ public sealed partial class NicModel
 
         // 4.1 ingress
         if (((tuser >> Params.VnicW) & 1) != 0) return Drop(DropReason.RxError);
-        if (len > _cfg.Mtu) return Drop(DropReason.Oversize);
+        if (len > (port == ModelFrame.Host ? _cfg.VmMtu : _cfg.Mtu)) return Drop(DropReason.Oversize);
         if (len < 14) return Drop(DropReason.Runt);
 
         _pi.Clear();
@@ -132,14 +132,16 @@ public sealed partial class NicModel
         _c.VnicRx(s, frame.Length);
         ref readonly var vs = ref _vnics[s];
 
-        var r = fp.Ethernet(0, frame.Length, false, ref _pi);
+        var r = fp.Ethernet(0, frame.Length, allowTag: false, ref _pi);
         if (r != DropReason.None) return Drop(r);
         if (_pi.EtherType == FrameParser.EtherTypeArp) return ArpResponder(fp, s);
         if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
 
         r = fp.Ipv4(_pi.L3Off, frame.Length, ref _pi);
         if (r != DropReason.None) return Drop(r);
+        if (NotUnicast(_pi.Dip)) return Drop(DropReason.NotUnicast);
         if (_pi.EthSrc != vs.Mac || _pi.Sip != vs.Ip) return Drop(DropReason.Spoof);
+        _pi.Ecn = _pi.Tos & 3;
         if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, s);
         if (_pi.Dip == vs.GwIp) return Exception(frame, ExceptionReason.Gateway, s);
         r = fp.L4(ref _pi);
@@ -150,7 +152,7 @@ public sealed partial class NicModel
     // 4.4
     private ModelVerdict ProcessNet(FrameParser fp, ReadOnlySpan<byte> frame, ushort now, ushort slowCycles)
     {
-        var r = fp.Ethernet(0, frame.Length, false, ref _pi);
+        var r = fp.Ethernet(0, frame.Length, allowTag: true, ref _pi);
         if (r != DropReason.None) return Drop(r);
         if (_pi.EtherType == FrameParser.EtherTypeArp) return Exception(frame, ExceptionReason.Underlay, 0);
         if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
@@ -160,7 +162,8 @@ public sealed partial class NicModel
         if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, 0);
         if (_pi.Proto != FrameParser.ProtoUdp || _pi.Dip != _cfg.VtepIp) return Exception(frame, ExceptionReason.Underlay, 0);
         _pi.OuterSip = _pi.Sip;
-        r = fp.Tunnel(ref _pi, out bool underlay, out int innerEth);
+        _pi.OuterEcn = _pi.Tos & 3;
+        r = fp.Tunnel(ref _pi, _cfg.NicMac, out bool underlay, out int innerEth);
         if (r != DropReason.None) return Drop(r);
         if (underlay) return Exception(frame, ExceptionReason.Underlay, 0);
 
@@ -175,13 +178,17 @@ public sealed partial class NicModel
             isCtx = true;
         }
 
-        int outerEnd = _pi.IpEnd;
-        r = fp.Ethernet(innerEth, outerEnd, true, ref _pi);
+        int outerEnd = _pi.UdpEnd;
+        r = fp.Ethernet(innerEth, outerEnd, allowTag: false, ref _pi);
         if (r != DropReason.None) return Drop(r);
         if (_pi.EtherType != FrameParser.EtherTypeIpv4) return Drop(DropReason.Unsupported);
         r = fp.Ipv4(_pi.L3Off, outerEnd, ref _pi);
         if (r != DropReason.None) return Drop(r);
         if (_pi.Frag) return Exception(frame, ExceptionReason.Fragment, 0);
+        if (NotUnicast(_pi.Dip)) return Drop(DropReason.NotUnicast);
+        int innerEcn = _pi.Tos & 3;
+        if (_pi.OuterEcn == EcnCe && innerEcn == EcnNotEct) return Drop(DropReason.EcnDrop);
+        _pi.Ecn = CombineEcn(_pi.OuterEcn, innerEcn);
 
         if (isCtx)
             return ctx.Kind == ContextKind.Request ? FeRequest(fp, frame, ctx, slowCycles) : BeVerdict(fp, frame, ctx, now, slowCycles);
@@ -242,6 +249,9 @@ public sealed partial class NicModel
         {
             _c.Inc(StatIndex.SessHits);
             ref var e = ref _sess[slot];
+            // only the VTEP the flow was learned from (or decided towards) may touch a full entry from the network
+            if (port == ModelFrame.Net && !verdict.HasValue && !e.Compact && !e.Act(1 - dir).IsEncapTo(_pi.OuterSip))
+                return Drop(DropReason.VtepSpoof, false, true);
             var act = e.Act(dir);
             e.Pkts++;
             e.Bytes = (e.Bytes + sessLen) & ModelSessionEntry.BytesMask;
@@ -294,6 +304,7 @@ public sealed partial class NicModel
             if (_offload.Mode(attributed) == OffloadMode.Be) _c.Inc(StatIndex.NzFallback);
             _c.VnicNewFlow(attributed, slowCycles);
             int d = attributed;
+            if (ReversePath(vni, _pi.OuterSip) is { } spoof) return spoof;
             allow = _acl.Evaluate(_vnics[d].AclSet, AclTable.Ingress, _pi.Proto, _pi.Sip, _pi.Dip, _pi.Sport, _pi.Dport);
             fwd = ModelSessionAction.Deliver(d);
             // replies go back in the tunnel type the frame arrived with
@@ -370,6 +381,40 @@ public sealed partial class NicModel
     }
 
     /// <summary>
+    /// The reverse-path check of a net-port new flow (datapath-spec 4.6): the VTEP this NIC's route (and mapping)
+    /// give for the inner IP source must be <paramref name="sender"/>. Null when it is, else the VTEP_SPOOF drop.
+    /// </summary>
+    private ModelVerdict? ReversePath(uint vni, uint sender)
+    {
+        int ri = _routes.Lookup(vni, _pi.Sip);
+        if (ri < 0) return Drop(DropReason.VtepSpoof, true, false);
+        ref readonly var rt = ref _routes[ri];
+        uint expected;
+        switch (rt.Type)
+        {
+            case RouteType.Vtep:
+                expected = rt.Value;
+                break;
+            case RouteType.Mapped:
+                int mi = _map.Lookup(vni, _pi.Sip);
+                if (mi < 0) return Drop(DropReason.VtepSpoof, true, false);
+                expected = _map[mi].Vtep;
+                break;
+            default:   // DROP, or LOCAL: a local VM never arrives from the network
+                return Drop(DropReason.VtepSpoof, true, false);
+        }
+        return expected == sender ? null : Drop(DropReason.VtepSpoof, true, false);
+    }
+
+    /// <summary>IPv4 destinations in 224.0.0.0/3 (multicast, reserved, limited broadcast) are never forwarded (4.3).</summary>
+    private static bool NotUnicast(uint dip) => dip >= 0xE000_0000u;
+
+    private const int EcnNotEct = 0, EcnEct1 = 1, EcnEct0 = 2, EcnCe = 3;
+
+    /// <summary>RFC 6040 section 4.2 for the inner ECN <paramref name="i"/> under an outer <paramref name="o"/> (Not-ECT under CE is dropped before).</summary>
+    private static int CombineEcn(int o, int i) => o == EcnCe ? EcnCe : (o == EcnEct1 && i == EcnEct0) ? EcnEct1 : i;
+
+    /// <summary>
     /// A frame from vNIC s that hit a compact entry (docs/nezha-offload.md section 8): the action from the route
     /// and mapping, without the egress ACL of s (the flow is established) and without an insert; a local target's
     /// ingress ACL still runs. No NEW_FLOWS (the monitor reports the slow-path cycles).
@@ -391,15 +436,17 @@ public sealed partial class NicModel
             {
                 int j = a.Vnic;
                 if (!_vnics.Enabled(j)) return Drop(DropReason.UnknownVnic, slow, hit);
-                var o = HeaderBuilder.Deliver(frame, _pi.L3Off, _vnics[j].Mac, _cfg.GwMac);
+                if (HeaderBuilder.DeliverHdrLen + IpLen > _cfg.VmMtu) return Drop(DropReason.Oversize, slow, hit);
+                var o = HeaderBuilder.Deliver(frame[.._pi.IpEnd], _pi.L3Off, _vnics[j].Mac, _cfg.GwMac, _pi.Ecn);
                 _c.VnicTx(j, o.Length);
                 return Emit(ModelFrame.Host, o, (uint)j, slow, hit);
             }
             case ActionType.Encap:
             case ActionType.EncapGeneve:
             {
-                var o = HeaderBuilder.Encap(frame, _pi.L3Off, _cfg.NhMac, _cfg.NicMac, _cfg.VtepIp, a.Vtep, hash, vni,
-                                            a.Mac, _pi.EthSrc, a.Tunnel);
+                if (HeaderBuilder.EncapHdrLen + IpLen > _cfg.Mtu) return Drop(DropReason.Oversize, slow, hit);
+                var o = HeaderBuilder.Encap(frame[.._pi.IpEnd], _pi.L3Off, _cfg.NhMac, _cfg.NicMac, _cfg.VtepIp, a.Vtep, hash, vni,
+                                            a.Mac, _pi.EthSrc, a.Tunnel, _pi.Ecn);
                 return Emit(ModelFrame.Net, o, 0, slow, hit);
             }
             default:
@@ -408,10 +455,13 @@ public sealed partial class NicModel
         }
     }
 
+    /// <summary>Total length of the IP packet being forwarded (plain or inner).</summary>
+    private int IpLen => _pi.IpEnd - _pi.L3Off;
+
     private ModelVerdict Exception(ReadOnlySpan<byte> frame, ExceptionReason why, int vnic)
     {
         _c.Exception(why);
-        return new ModelVerdict(DropReason.None, why, Output(ModelFrame.Host, frame.ToArray(),
+        return new ModelVerdict(DropReason.None, why, Output(ModelFrame.Host, HeaderBuilder.Padded(frame),
             (uint)vnic | ((uint)why << Params.VnicW)), false, false);
     }
 

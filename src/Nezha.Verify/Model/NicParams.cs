@@ -8,7 +8,7 @@ public sealed record NicParams(int DataW, int VnicW, int HdrBytes, int MtuMax, i
                                int MaxKicks, int AclSets, int AclRules, int Routes, int MapLog2, int MapWays)
 {
     /// <summary>w8 (iCE40) column of the spec's table.</summary>
-    public static NicParams W8 { get; } = new(8, 2, 128, 1536, 4096, 4, 2, 16, 2, 16, 4, 3, 4);
+    public static NicParams W8 { get; } = new(8, 2, 128, 1600, 4096, 4, 2, 16, 2, 16, 4, 3, 4);
 
     /// <summary>w64 column of the spec's table.</summary>
     public static NicParams W64 { get; } = new(64, 4, 128, 9216, 32768, 8, 8, 64, 4, 256, 16, 6, 4);

@@ -25,6 +25,9 @@ internal struct PacketInfo
     public uint Sip;
     public uint Dip;
     public bool Frag;
+    public byte Tos;           // type-of-service byte (DSCP and ECN)
+    /// <summary>The frame's ECN e of datapath-spec 4.7 (host: the IP header's; net: outer and inner combined).</summary>
+    public int Ecn;
 
     // L4 (non-fragments only).
     public ushort Sport;       // TCP/UDP ports as on the wire (0 otherwise)
@@ -38,6 +41,8 @@ internal struct PacketInfo
     public bool Geneve;        // the tunnel is Geneve (UDP 6081), else VXLAN
     public uint Vni;
     public uint OuterSip;
+    public int OuterEcn;         // ECN field of the outer IPv4 header
+    public int UdpEnd;           // l4off + outer UDP length: END of the tunnel header and the inner frame
     public ushort OuterUdpSport; // outer UDP source port
     public int GeneveOptOff;     // Geneve: offset of the option area
     public int GeneveOptWords;   // Geneve: option length in 4-byte words

@@ -160,6 +160,7 @@ internal sealed class RegisterFile
             case 0x30: data = (uint)_cfg.CloseTimeout; break;
             case 0x34: data = _cfg.TickCycles; break;
             case 0x38: data = 0; break;              // TICK_NOW: time-dependent, modelled as 0
+            case 0x3C: data = (uint)_cfg.VmMtu; break;
             default: return SlvErr;
         }
         return Okay;
@@ -255,6 +256,7 @@ internal sealed class RegisterFile
             case 0x2C: if (data >= 32768) return SlvErr; _cfg.IdleTimeout = (int)data; return Okay;
             case 0x30: if (data >= 32768) return SlvErr; _cfg.CloseTimeout = (int)data; return Okay;
             case 0x34: if (data > 0xFFFFFF) return SlvErr; _cfg.TickCycles = data; return Okay;   // 0 = external tick
+            case 0x3C: if (data < 64 || data > (uint)_p.MtuMax) return SlvErr; _cfg.VmMtu = (int)data; return Okay;
             default: return SlvErr;                 // TICK_NOW (ro) and unknown
         }
     }

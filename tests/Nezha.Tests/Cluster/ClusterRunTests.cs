@@ -53,7 +53,8 @@ public class ClusterRunTests
         Assert.That(nc.HeavyVm.Closed, Is.EqualTo(24));
         var heavy = nc.Be.Driver.ReadVnicCounters(NezhaCluster.HeavyVnic);
         Assert.That(heavy.NewFlows, Is.EqualTo(32), "one slow-path run per connection, on the BE");
-        Assert.That(heavy.SlowCycles, Is.EqualTo(32UL * (16 + 4)), "net-port new flow: scan (rule 15 matches: 17) + insert (3)");
+        Assert.That(heavy.SlowCycles, Is.EqualTo(32UL * (7 + 17 + 3)),
+            "net-port new flow: reverse path (MAPPED route 3 + mapping 4) + scan (rule 15 matches: 17) + insert (3)");
         Assert.That(nc.Sink.Received, Is.GreaterThan(0), "the FEs' background traffic reached the sink");
         Assert.That(nc.C.LatePushes, Is.Zero);
         Assert.That(nc.Nics.Sum(n => n.HostUnclaimed), Is.Zero);

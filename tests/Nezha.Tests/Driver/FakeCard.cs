@@ -128,7 +128,7 @@ internal sealed class FakeCard : IRegisterTransport
             NezhaRegs.CORE_SCRATCH or NezhaRegs.CONFIG_NIC_MAC_LO or NezhaRegs.CONFIG_VTEP_IP
                 or NezhaRegs.CONFIG_NH_MAC_LO or NezhaRegs.CONFIG_GW_MAC_LO => true,
             NezhaRegs.CONFIG_NIC_MAC_HI or NezhaRegs.CONFIG_NH_MAC_HI or NezhaRegs.CONFIG_GW_MAC_HI => data <= 0xFFFF,
-            NezhaRegs.CONFIG_MTU => data >= 64 && data <= Info.MtuMax,
+            NezhaRegs.CONFIG_MTU or NezhaRegs.CONFIG_VM_MTU => data >= 64 && data <= Info.MtuMax,
             NezhaRegs.CONFIG_IDLE_TIMEOUT or NezhaRegs.CONFIG_CLOSE_TIMEOUT => data < 32768,
             NezhaRegs.CONFIG_TICK_CYCLES => data <= 0xFF_FFFF,   // 0 = external tick
             NezhaRegs.VNIC_STATS_SEL => data < Info.NVnic,

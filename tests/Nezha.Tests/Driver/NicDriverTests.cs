@@ -71,12 +71,16 @@ public class NicDriverTests
     [Test]
     public void ConfigureWritesEveryGlobalRegister()
     {
-        var c = new NicGlobalConfig(0x0200_0000_0101, Ip("192.168.100.1"), 0x0200_0000_FE01, 0xA1B2_C3D4_E5F6, 1600, 30000, 2000, 250000);
+        var c = new NicGlobalConfig(0x0200_0000_0101, Ip("192.168.100.1"), 0x0200_0000_FE01, 0xA1B2_C3D4_E5F6, 1600, 30000, 2000, 250000, 1514);
         _d.Configure(c);
         Assert.That(_d.ReadGlobalConfig(), Is.EqualTo(c));
         var writes = _card.Log.Where(a => a.Write).ToDictionary(a => a.Addr, a => a.Data);
         Assert.That(writes[NezhaRegs.CONFIG_GW_MAC_LO], Is.EqualTo(0xC3D4E5F6));
         Assert.That(writes[NezhaRegs.CONFIG_GW_MAC_HI], Is.EqualTo(0xA1B2));
+        Assert.That(writes[NezhaRegs.CONFIG_VM_MTU], Is.EqualTo(1514));
+        // without VM_MTU the driver writes the largest that fits the tunnel (MTU - 50)
+        _d.Configure(c with { VmMtu = null });
+        Assert.That(_d.ReadGlobalConfig().VmMtu, Is.EqualTo(1550));
     }
 
     [Test]

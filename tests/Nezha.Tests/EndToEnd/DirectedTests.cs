@@ -365,11 +365,14 @@ public class DirectedTests : BenchFixture
     }
 
     [Test]
-    public void VlanTaggedFramesFromVmsAreUntaggedOnDelivery()
+    public void TunnelFramesOnATaggedUnderlayAreDecapsulated()
     {
-        var a = T.Vms[1];
-        var b = T.Vms[0];
-        var v = FromVm(a, T.FromVmTcp(a, b.Ip, 2000, 22, TcpFlags.Syn, payload: 8, vlan: 42));
+        // the underlay may use a VLAN; the tag goes with the outer header
+        var r = T.Remotes[0];
+        var vm = T.Vms[0];
+        var tunnelled = T.FromRemoteTcp(r, vm, 2000, 22, TcpFlags.Syn, payload: 8);
+        var tagged = Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, tunnelled.AsSpan(14), vlan: 42);
+        var v = FromNet(tagged);
         Assert.That(v.Output?.Port, Is.EqualTo(NicBench.Host));
         Assert.That(BinaryPrimitives.ReadUInt16BigEndian(v.Output!.Value.Data.AsSpan(12)), Is.EqualTo(0x0800));
         CheckAll();

@@ -48,7 +48,8 @@ public class MalformedInputTests : BenchFixture
         yield return new("IPv4 header cut", 1, t => GoodTcp(t)[..24], DropReason.Truncated);
         yield return new("TCP header cut inside IP", 1, t => Ethernet(Topology.GatewayMac, t.Vms[1].Mac, 0x0800,
             Ipv4(t.Vms[1].Ip, t.Remotes[0].Ip, IpProto.Tcp, Tcp(1, 80, TcpFlags.Syn, default)[..12])), DropReason.Truncated);
-        yield return new("VLAN tag cut", 1, t => Patch(Patch(Pad(GoodTcp(t)[..12], 16), 12, 0x81), 13, 0x00), DropReason.Truncated);
+        yield return new("VLAN tag from a VM (vNICs are untagged)", 1, t => Patch(Patch(Pad(GoodTcp(t)[..12], 16), 12, 0x81), 13, 0x00), DropReason.Unsupported);
+        yield return new("underlay VLAN tag cut", 0, t => Patch(Patch(Pad(GoodTcp(t)[..12], 16), 12, 0x81), 13, 0x00), DropReason.Truncated);
         yield return new("inner Ethernet header cut", 0, t => Vxlan(Topology.NicMac, Topology.NextHopMac, t.Remotes[0].Vtep, Topology.Vtep, 100,
             Ethernet(t.Vms[1].Mac, t.Remotes[0].Mac, 0x0800, default)[..10]), DropReason.Truncated);
         yield return new("inner TCP cut", 0, t => Inner(t, TcpIp(t, 10)), DropReason.Truncated);
@@ -136,11 +137,13 @@ public class MalformedInputTests : BenchFixture
     }
 
     [Test]
-    public void MtuRegisterLimitsFrameSize()
+    public void MtuRegistersLimitFrameSize()
     {
-        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, 128, 1000, 100, 1000));
+        // MTU 200 for the underlay, VM_MTU 150 (MTU - 50) for the VMs
+        B.Driver.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, 200, 1000, 100, 1000));
         Assert.That(FromVm(T.Vms[1], T.FromVmTcp(T.Vms[1], T.Remotes[0].Ip, 1, 80, TcpFlags.Syn, payload: 100)).Drop, Is.EqualTo(DropReason.Oversize));
         Assert.That(FromVm(T.Vms[1], T.FromVmTcp(T.Vms[1], T.Remotes[0].Ip, 1, 80, TcpFlags.Syn, payload: 60)).Output, Is.Not.Null);
+        Assert.That(FromNet(T.FromRemoteTcp(T.Remotes[0], T.Vms[1], 80, 1, TcpFlags.Ack, payload: 200)).Drop, Is.EqualTo(DropReason.Oversize));
         CheckAll();
     }
 

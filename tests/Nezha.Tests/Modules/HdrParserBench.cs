@@ -34,6 +34,7 @@ public class HdrParserBench
         public bool Ctx;                 // a well-formed Nezha context (docs/nezha-offload.md section 3)
         public ContextOption Option;
         public int InnerLen;             // 14 + inner IPv4 total length (REQUEST / VERDICT)
+        public byte[] IpHead = new byte[12]; // first 12 bytes of the plain / inner IPv4 header
 
         public string Kind => Drop != DropReason.None ? $"drop {Drop}"
             : Exc != ExceptionReason.None ? $"exc {Exc}"
@@ -41,9 +42,10 @@ public class HdrParserBench
     }
 
     /// <summary>
-    /// The model's steps in hdr_parser's order: RUNT; Ethernet; host: ARP or IPv4 (+ fragment flag, + L4 for
-    /// non-fragments, its failure reported separately); net: UNDERLAY/FRAGMENT exceptions, tunnel, inner
-    /// Ethernet/IPv4, inner fragment exception, inner L4 (failure reported separately). No vNIC-table checks.
+    /// The model's steps in hdr_parser's order: RUNT; Ethernet (a tag only on the net port); host: ARP or IPv4
+    /// (+ NOT_UNICAST, + fragment flag, + L4 for non-fragments, its failure reported separately); net:
+    /// UNDERLAY/FRAGMENT exceptions, tunnel (NOT_MY_MAC, BAD_UDP_LEN, O bit), inner Ethernet/IPv4, inner
+    /// fragment exception, NOT_UNICAST, ECN_DROP, inner L4 (failure reported separately). No vNIC-table checks.
     /// </summary>
     private static Expected ModelParse(byte[] frame, int port, uint vtep)
     {
@@ -52,7 +54,7 @@ public class HdrParserBench
         if (len < 14) { e.Drop = DropReason.Runt; return e; }
         var fp = new FrameParser(frame, HdrBytes);
         var pi = new PacketInfo { Len = len };
-        var r = fp.Ethernet(0, len, false, ref pi);
+        var r = fp.Ethernet(0, len, allowTag: port == Net, ref pi);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (port == Host)
         {
@@ -67,6 +69,9 @@ public class HdrParserBench
             if (pi.EtherType != FrameParser.EtherTypeIpv4) { e.Drop = DropReason.Unsupported; return e; }
             r = fp.Ipv4(pi.L3Off, len, ref pi);
             if (r != DropReason.None) { e.Drop = r; return e; }
+            if (pi.Dip >= 0xE000_0000u) { e.Drop = DropReason.NotUnicast; return e; }
+            pi.Ecn = pi.Tos & 3;
+            frame.AsSpan(pi.L3Off, 12).CopyTo(e.IpHead);
             if (pi.Frag) { e.Frag = true; e.Pi = pi; return e; }
             r = fp.L4(ref pi);
             if (r != DropReason.None) { e.L4Drop = true; e.L4Reason = r; }
@@ -80,7 +85,8 @@ public class HdrParserBench
         if (pi.Frag) { e.Exc = ExceptionReason.Fragment; return e; }
         if (pi.Proto != FrameParser.ProtoUdp || pi.Dip != vtep) { e.Exc = ExceptionReason.Underlay; return e; }
         pi.OuterSip = pi.Sip;
-        r = fp.Tunnel(ref pi, out bool underlay, out int innerEth);
+        int outerEcn = pi.Tos & 3;
+        r = fp.Tunnel(ref pi, Topology.NicMac, out bool underlay, out int innerEth);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (underlay) { e.Exc = ExceptionReason.Underlay; return e; }
         if (pi.Geneve && ContextOption.TryParse(frame.AsSpan(pi.GeneveOptOff), pi.GeneveOptWords, out var ctx, out bool bad))
@@ -90,13 +96,19 @@ public class HdrParserBench
             e.Option = ctx;
             if (ctx.Kind is ContextKind.Probe or ContextKind.ProbeReply) { e.Pi = pi; return e; }
         }
-        int outerEnd = pi.IpEnd;
-        r = fp.Ethernet(innerEth, outerEnd, true, ref pi);
+        int outerEnd = pi.UdpEnd;
+        r = fp.Ethernet(innerEth, outerEnd, allowTag: false, ref pi);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (pi.EtherType != FrameParser.EtherTypeIpv4) { e.Drop = DropReason.Unsupported; return e; }
         r = fp.Ipv4(pi.L3Off, outerEnd, ref pi);
         if (r != DropReason.None) { e.Drop = r; return e; }
         if (pi.Frag) { e.Exc = ExceptionReason.Fragment; return e; }
+        if (pi.Dip >= 0xE000_0000u) { e.Drop = DropReason.NotUnicast; return e; }
+        int innerEcn = pi.Tos & 3;
+        if (outerEcn == 3 && innerEcn == 0) { e.Drop = DropReason.EcnDrop; return e; }
+        // RFC 6040 4.2, written out independently of the model's helper
+        pi.Ecn = outerEcn switch { 3 => 3, 1 when innerEcn == 2 => 1, _ => innerEcn };
+        frame.AsSpan(pi.L3Off, 12).CopyTo(e.IpHead);
         e.InnerLen = 14 + pi.IpEnd - pi.L3Off;
         r = fp.L4(ref pi);
         if (r != DropReason.None) { e.L4Drop = true; e.L4Reason = r; }
@@ -147,6 +159,14 @@ public class HdrParserBench
             Chk("p_inner_len", (ulong)e.InnerLen);
         }
         Chk("p_frag", e.Frag ? 1UL : 0UL);
+        if (!e.Arp)
+        {
+            Chk("p_ip_end", (ulong)pi.IpEnd);
+            Chk("p_ecn", (ulong)pi.Ecn);
+            var head = m.GetBytes("p_ip_head");
+            if (!head.AsSpan().SequenceEqual(e.IpHead))
+                sb.Append($" p_ip_head={Convert.ToHexString(head)} (model {Convert.ToHexString(e.IpHead)})");
+        }
         Chk("p_l4_drop", e.L4Drop ? 1UL : 0UL);
         Chk("p_l4_drop_reason", (ulong)e.L4Reason);
         Chk("p_is_arp", e.Arp ? 1UL : 0UL);
@@ -266,8 +286,10 @@ public class HdrParserBench
         var l4 = RndL4(r, out byte proto);
         var ip = FrameBuilder.Ipv4(sip, dip, proto, l4, ttl: (byte)r.Next(1, 256), id: (ushort)r.Next(65536),
             flagsFrag: RndFragWord(r, fragOneIn), options: opts);
+        if (r.Next(3) == 0) ip[1] = (byte)r.Next(256);            // DSCP and ECN (checksums are fixed below)
+        if (r.Next(20) == 0) ip[16] = (byte)(0xE0 | r.Next(32));  // a multicast / broadcast destination
         b.Ip.Add(l3);
-        b.Hot.AddRange(new[] { l3, l3 + 2, l3 + 3, l3 + 6, l3 + 7, l3 + 9, l3 + 19 });
+        b.Hot.AddRange(new[] { l3, l3 + 1, l3 + 2, l3 + 3, l3 + 6, l3 + 7, l3 + 9, l3 + 16, l3 + 19 });
         int l4o = l3 + 20 + opts.Length;
         b.Hot.AddRange(new[] { l4o, l4o + 1, l4o + 2, l4o + 3, l4o + 4, l4o + 5, l4o + 13 });
         return ip;
@@ -355,7 +377,7 @@ public class HdrParserBench
             }
             int ver = r.Next(12) == 0 ? r.Next(1, 4) : 0;
             tun[0] = (byte)((ver << 6) | optlen);
-            tun[1] = (byte)(r.Next(12) == 0 ? 0x40 : (r.Next(4) == 0 ? r.Next(256) & ~0x40 : 0));
+            tun[1] = (byte)(r.Next(12) == 0 ? 0x40 : r.Next(12) == 0 ? 0x80 : (r.Next(4) == 0 ? r.Next(256) & ~0xC0 : 0));
             ushort pt = r.Next(12) == 0 ? (ushort)(r.Next(2) == 0 ? 0x0800 : r.Next(65536)) : (ushort)0x6558;
             BinaryPrimitives.WriteUInt16BigEndian(tun.AsSpan(2), pt);
         }
@@ -375,16 +397,19 @@ public class HdrParserBench
             inner = FrameBuilder.Ethernet(RndMac(r), RndMac(r), (ushort)r.Next(65536), RndBytes(r, r.Next(0, 60)), innerVlan);
         else
             inner = FrameBuilder.Ethernet(RndMac(r), RndMac(r), 0x0800, RndIpv4(r, b, ipi, RndIp(r), RndIp(r), 30), innerVlan);
-        b.Hot.AddRange(new[] { l4o + 2, l4o + 3, l4o + 4, l4o + 5, t, t + 1, t + 2, t + 3, ie + 12, ie + 13, ie + 16, ie + 17 });
+        b.Hot.AddRange(new[] { 0, 5, l4o + 2, l4o + 3, l4o + 4, l4o + 5, t, t + 1, t + 2, t + 3, ie + 12, ie + 13, ie + 16, ie + 17 });
 
         ushort dport = r.Next(12) == 0 ? RndPort(r) : (geneve ? FrameParser.GenevePort : FrameParser.VxlanPort);
         var udp = FrameBuilder.Udp((ushort)r.Next(49152, 65536), dport, tun.Concat(inner).ToArray());
         var opts = RndBytes(r, outerOpts);
         uint dst = r.Next(12) == 0 ? RndIp(r) : Vtep;
         var outer = FrameBuilder.Ipv4(0xC0A86400u | (uint)r.Next(256), dst, IpProto.Udp, udp, flagsFrag: RndFragWord(r, 30), options: opts);
+        if (r.Next(3) == 0) outer[1] = (byte)r.Next(256);                         // outer DSCP and ECN
+        if (r.Next(20) == 0) BinaryPrimitives.WriteUInt16BigEndian(outer.AsSpan(20 + outerOpts + 4), (ushort)r.Next(65536));  // UDP length
         b.Ip.Add(ipo);
-        b.Hot.AddRange(new[] { ipo, ipo + 2, ipo + 3, ipo + 6, ipo + 7, ipo + 9, ipo + 19 });
-        b.F = FrameBuilder.Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, outer, vlan);
+        b.Hot.AddRange(new[] { ipo, ipo + 1, ipo + 2, ipo + 3, ipo + 6, ipo + 7, ipo + 9, ipo + 19 });
+        b.F = FrameBuilder.Ethernet(r.Next(30) == 0 ? RndMac(r) : Topology.NicMac, Topology.NextHopMac, 0x0800, outer, vlan);
+        FixChecksums(b);
         return b;
     }
 
@@ -483,7 +508,18 @@ public class HdrParserBench
         var l = new List<Case>();
         void Add(string n, int port, byte[] f, string want) => l.Add(new Case(n, port, f, want));
         Add("host tcp", Host, t.FromVmTcp(vm, rem.Ip, 1234, 80, TcpFlags.Syn, 10), "ok");
-        Add("host tcp vlan", Host, t.FromVmTcp(vm, rem.Ip, 1234, 80, TcpFlags.Fin | TcpFlags.Ack, 0, vlan: 7), "ok");
+        Add("host tcp vlan (a vNIC is untagged)", Host, t.FromVmTcp(vm, rem.Ip, 1234, 80, TcpFlags.Fin | TcpFlags.Ack, 0, vlan: 7),
+            $"drop {DropReason.Unsupported}");
+        Add("host arp vlan", Host, FrameBuilder.Ethernet(0xFFFF_FFFF_FFFF, vm.Mac, 0x0806, FrameBuilder.Arp(1, vm.Mac, vm.Ip, 0, rem.Ip), 3),
+            $"drop {DropReason.Unsupported}");
+        Add("host mdns (224.0.0.251)", Host, t.FromVmUdp(vm, FrameBuilder.Ip("224.0.0.251"), 5353, 5353, 20), $"drop {DropReason.NotUnicast}");
+        Add("host limited broadcast", Host, t.FromVmUdp(vm, 0xFFFF_FFFF, 68, 67, 20), $"drop {DropReason.NotUnicast}");
+        Add("host class E", Host, t.FromVmUdp(vm, FrameBuilder.Ip("240.1.2.3"), 1, 2, 0), $"drop {DropReason.NotUnicast}");
+        Add("host 223.255.255.255 is unicast", Host, t.FromVmUdp(vm, FrameBuilder.Ip("223.255.255.255"), 1, 2, 0), "ok");
+        var ce = t.FromVmTcp(vm, rem.Ip, 5, 6, TcpFlags.Ack, 10);
+        ce[15] = 0xB9;                      // DSCP 46, ECN ECT(1)
+        FixIpChecksum(ce, 14);
+        Add("host dscp + ecn", Host, ce, "ok");
         Add("host udp", Host, t.FromVmUdp(vm, rem.Ip, 5353, 53, 30), "ok");
         Add("host ping", Host, t.FromVmPing(vm, rem.Ip, 0x1234, 1), "ok");
         Add("host ping reply", Host, t.FromVmPing(vm, rem.Ip, 0x4321, 9, request: false), "ok");
@@ -504,7 +540,14 @@ public class HdrParserBench
         Add("host qinq", Host, QinQ(vm.Mac, rem.Mac), $"drop {DropReason.Unsupported}");
         Add("host runt", Host, new byte[13], $"drop {DropReason.Runt}");
         Add("host bad csum", Host, BreakCsum(t.FromVmUdp(vm, rem.Ip, 1, 2, 0), 14), $"drop {DropReason.BadIpCsum}");
-        Add("host vlan cut", Host, t.FromVmTcp(vm, rem.Ip, 1, 2, 0, 0, vlan: 5)[..16], $"drop {DropReason.Truncated}");
+        Add("host vlan cut (untagged port: the tag decides first)", Host, t.FromVmTcp(vm, rem.Ip, 1, 2, 0, 0, vlan: 5)[..16],
+            $"drop {DropReason.Unsupported}");
+        Add("net vlan cut", Net, FrameBuilder.Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800, new byte[40], vlan: 5)[..16],
+            $"drop {DropReason.Truncated}");
+        Add("net vxlan on a tagged underlay", Net, FrameBuilder.Ethernet(Topology.NicMac, Topology.NextHopMac, 0x0800,
+            FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100,
+                FrameBuilder.Ethernet(vm.Mac, rem.Mac, 0x0800, FrameBuilder.Ipv4(rem.Ip, vm.Ip, IpProto.Udp, FrameBuilder.Udp(53, 5353, new byte[12]))))[14..],
+            vlan: 12), "ok");
 
         Add("net vxlan tcp", Net, t.FromRemoteTcp(rem, vm, 40000, 22, TcpFlags.Syn, 5), "ok");
         Add("net geneve tcp 8 option bytes", Net, t.FromRemoteGeneveTcp(rem, vm, 40000, 22, TcpFlags.Ack, 8), "ok");
@@ -541,6 +584,34 @@ public class HdrParserBench
             FrameBuilder.Tcp(5, 6, TcpFlags.Syn, new byte[50]), options: new byte[40]));
         Add("net inner tcp past the window (l4 HDR_TOO_LONG)", Net, FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep,
             Topology.Vtep, 100, innerDeep), $"l4 {DropReason.HdrTooLong}");
+        Add("net vxlan to another mac (NOT_MY_MAC)", Net, FrameBuilder.Vxlan(Topology.NextHopMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, innerUdp),
+            $"drop {DropReason.NotMyMac}");
+        Add("net udp to another mac other port (host's)", Net, FrameBuilder.Ethernet(0x0200_0000_7777, Topology.NextHopMac, 0x0800,
+            FrameBuilder.Ipv4(rem.Vtep, Topology.Vtep, IpProto.Udp, FrameBuilder.Udp(1000, 53, new byte[30]))), $"exc {ExceptionReason.Underlay}");
+        foreach (int ulen in new[] { 0, 3, 8, 15, 0xFFFF })
+        {
+            var f = FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, innerUdp);
+            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(38), (ushort)ulen);
+            Add($"net udp length {ulen}", Net, f, ulen < 8 || ulen == 0xFFFF ? $"drop {DropReason.BadUdpLen}" : $"drop {DropReason.Truncated}");
+        }
+        var longUdp = FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, innerUdp);
+        BinaryPrimitives.WriteUInt16BigEndian(longUdp.AsSpan(38), (ushort)(longUdp.Length - 34 - 4));
+        Add("net udp length short of the inner frame", Net, longUdp, $"drop {DropReason.BadIpLen}");
+        var oam = FrameBuilder.Geneve(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, innerPing);
+        oam[14 + 20 + 8 + 1] |= 0x80;
+        Add("net geneve O bit (control)", Net, oam, $"exc {ExceptionReason.Underlay}");
+        var innerMc = FrameBuilder.Ethernet(vm.Mac, rem.Mac, 0x0800, FrameBuilder.Ipv4(rem.Ip, FrameBuilder.Ip("239.1.1.1"), IpProto.Udp, FrameBuilder.Udp(1, 2, default)));
+        Add("net inner multicast", Net, FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, innerMc), $"drop {DropReason.NotUnicast}");
+        foreach (var (o, i, want) in new[] { (3, 0, $"drop {DropReason.EcnDrop}"), (3, 2, "ok"), (1, 2, "ok"), (2, 1, "ok"), (0, 3, "ok"), (3, 3, "ok") })
+        {
+            var inner = FrameBuilder.Ethernet(vm.Mac, rem.Mac, 0x0800, FrameBuilder.Ipv4(rem.Ip, vm.Ip, IpProto.Udp, FrameBuilder.Udp(1, 2, new byte[4])));
+            inner[15] = (byte)(0x28 | i);
+            FixIpChecksum(inner, 14);
+            var f = FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100, inner);
+            f[15] = (byte)o;
+            FixIpChecksum(f, 14);
+            Add($"net ecn outer {o} inner {i}", Net, f, want);
+        }
         Add("net runt", Net, new byte[1], $"drop {DropReason.Runt}");
         Add("net empty", Net, Array.Empty<byte>(), $"drop {DropReason.Runt}");
         Add("net jumbo vxlan", Net, FrameBuilder.Vxlan(Topology.NicMac, Topology.NextHopMac, rem.Vtep, Topology.Vtep, 100,
@@ -552,6 +623,12 @@ public class HdrParserBench
     {
         var f = FrameBuilder.Ethernet(dst, src, 0x88A8, new byte[60], vlan: 3);
         return f;
+    }
+
+    private static void FixIpChecksum(byte[] f, int l3)
+    {
+        f[l3 + 10] = f[l3 + 11] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(l3 + 10), FrameBuilder.Checksum(f.AsSpan(l3, (f[l3] & 0x0F) * 4)));
     }
 
     private static byte[] BreakCsum(byte[] f, int l3)
@@ -591,6 +668,7 @@ public class HdrParserBench
         using var m = new ModuleSim("hdr_parser");
         m.Reset();
         m.Set("cfg_vtep_ip", Vtep);
+        m.Set("cfg_nic_mac", Topology.NicMac);
         var rnd = new Random(seed);
         var pending = new Queue<(long Cycle, Case C, Expected E)>();
         var bad = new List<string>();
@@ -675,6 +753,7 @@ public class HdrParserBench
         using var m = new ModuleSim("hdr_parser");
         m.Reset();
         m.Set("cfg_vtep_ip", Vtep);
+        m.Set("cfg_nic_mac", Topology.NicMac);
         var cases = Directed();
         var outs = new[] { "p_drop", "p_drop_reason", "p_exc", "p_exc_reason", "p_l3off", "p_sip", "p_dip", "p_sport", "p_dport", "p_vni", "p_eth_dst" };
         var rnd = new Random(3);

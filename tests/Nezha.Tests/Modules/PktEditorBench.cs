@@ -4,8 +4,8 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/pkt_editor.v: for random commands (header length, strip, drop) and frames, with random input gaps
-/// and random output backpressure, the output must be exactly hdr[0..M) ++ frame[strip..L); with no
+/// rtl/pkt_editor.v: for random commands (header length, strip, end, drop) and frames, with random input gaps
+/// and random output backpressure, the output must be exactly hdr[0..M) ++ frame[strip..min(end, L)); with no
 /// backpressure it must move one beat per cycle.
 /// </summary>
 [TestFixture("pkt_editor_64", 64)]
@@ -21,7 +21,7 @@ public class PktEditorBench
         _bytes = width / 8;
     }
 
-    private sealed record Cmd(bool Drop, bool Dest, uint User, byte[] Hdr, int Strip, byte[] Frame);
+    private sealed record Cmd(bool Drop, bool Dest, uint User, byte[] Hdr, int Strip, byte[] Frame, int End = 0xFFFF);
 
     private (List<(byte[] Data, bool Dest, uint User)> Out, long Cycles) Run(List<Cmd> cmds, double validP, double readyP, int seed)
     {
@@ -44,6 +44,7 @@ public class PktEditorBench
                 var c = cmds[ci];
                 m.Set("cmd_valid", 1); m.Set("cmd_drop", c.Drop); m.Set("cmd_dest", c.Dest); m.Set("cmd_user", c.User);
                 m.Set("cmd_hdr_len", (ulong)c.Hdr.Length); m.SetBytes("cmd_hdr", c.Hdr); m.Set("cmd_strip", (ulong)c.Strip);
+                m.Set("cmd_end", (ulong)c.End);
             }
             else m.Set("cmd_valid", 0);
             // frame data (frames follow the command order)
@@ -105,7 +106,14 @@ public class PktEditorBench
             var hdr = new byte[rnd.Next(5) == 0 ? 0 : rnd.Next(0, 65)];
             rnd.NextBytes(hdr);
             int strip = rnd.Next(4) == 0 ? rnd.Next(frame.Length + 3) : rnd.Next(Math.Min(frame.Length + 1, 80));
-            cmds.Add(new Cmd(rnd.Next(8) == 0, rnd.Next(2) == 0, (uint)rnd.Next(4096), hdr, strip, frame));
+            // the end of the forwarded bytes: the whole frame, a trailer cut off, or before strip
+            int end = rnd.Next(3) switch
+            {
+                0 => 0xFFFF,
+                1 => Math.Max(0, frame.Length - rnd.Next(0, 80)),
+                _ => rnd.Next(0, frame.Length + 2),
+            };
+            cmds.Add(new Cmd(rnd.Next(8) == 0, rnd.Next(2) == 0, (uint)rnd.Next(4096), hdr, strip, frame, end));
         }
         return cmds;
     }
@@ -116,7 +124,8 @@ public class PktEditorBench
         foreach (var c in cmds)
         {
             if (c.Drop) continue;
-            var body = c.Strip >= c.Frame.Length ? Array.Empty<byte>() : c.Frame[c.Strip..];
+            int end = Math.Min(c.End, c.Frame.Length);
+            var body = c.Strip >= end ? Array.Empty<byte>() : c.Frame[c.Strip..end];
             var o = c.Hdr.Concat(body).ToArray();
             if (o.Length > 0) e.Add((o, c.Dest, c.User));
         }

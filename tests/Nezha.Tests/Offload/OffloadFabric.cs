@@ -41,7 +41,8 @@ public sealed record FabricHop(FabricNic From, FabricNic? To, uint Dst, byte[] F
 
 /// <summary>
 /// Several NICs (separate Verilator models in one process, w64) connected by a fabric that moves every m_net
-/// frame of one NIC into s_net of the NIC whose VTEP is the frame's outer destination address; frames to other
+/// frame of one NIC into s_net of the NIC whose VTEP is the frame's outer destination address, as a router
+/// would (Ethernet destination rewritten to that NIC's MAC, <see cref="Nezha.Verify.Cluster.Wire.Routed"/>); frames to other
 /// addresses leave the fabric (<see cref="External"/>). Every NIC is a <see cref="NicBench"/>, so each one is
 /// compared with its golden model frame by frame and counter by counter. Time: every NIC uses the external
 /// tick (TICK_CYCLES = 0), so ticks move only when the test sends pulses (<see cref="Tick"/>).
@@ -84,12 +85,13 @@ public sealed class OffloadFabric : IDisposable
                     if (f.Port == NicBench.Host) { n.Host.Add(f); continue; }
                     uint dst = BinaryPrimitives.ReadUInt32BigEndian(f.Data.AsSpan(30));
                     var to = ByVtep(dst);
-                    var hop = new FabricHop(n, to, dst, f.Data);
+                    // the hop records the frame as it arrives (routed to the NIC's MAC), so a test can replay it
+                    var hop = new FabricHop(n, to, dst, to != null ? Nezha.Verify.Cluster.Wire.Routed(f.Data, to.Mac) : f.Data);
                     if (Lose?.Invoke(hop) == true) { Lost.Add(hop); continue; }
                     Hops.Add(hop);
                     if (to != null)
                     {
-                        to.B.Send(NicBench.Net, f.Data);
+                        to.B.Send(NicBench.Net, hop.Frame);
                         moved = true;
                     }
                 }
