@@ -27,6 +27,7 @@ public static class StatsCommand
         {
             string path = parse.GetValue(socket) is { Length: > 0 } s ? Path.GetFullPath(s)
                 : TapBridgeOptions.DefaultSocketPath(parse.GetValue(prefix)!);
+            if (ControlServer.NotASocket(path) is { } problem) throw new UsageException($"--socket {problem}");
             BridgeSnapshot snapshot = ControlServer.RequestSnapshot(path); // IOException: one line, exit 1
             if (parse.GetValue(json))
             {

@@ -95,6 +95,7 @@ public static class TapCommand
         {
             throw new UsageException(e.Message);
         }
+        if (socketPath is not null && ControlServer.PathProblem(socketPath) is { } socketProblem) throw new UsageException($"--socket {socketProblem}");
         if (capture is { Exists: false } && File.Exists(capture.FullName))
             throw new UsageException($"--capture: {capture} is a file, not a directory");
         TapDevice.CheckAccess();
