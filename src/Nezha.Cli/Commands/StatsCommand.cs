@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Nezha.Cli.Output;
 using Nezha.Verify.Tap;
-using Spectre.Console;
 
 namespace Nezha.Cli.Commands;
 
@@ -34,9 +33,7 @@ public static class StatsCommand
                 ctx.Out.WriteLine(snapshot.ToJson());
                 return ExitCodes.Ok;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 110);
-            SummaryTables.WriteSnapshot(console, snapshot);
+            SummaryTables.WriteSnapshot(CliConsole.Create(ctx.Out), snapshot);
             return ExitCodes.Ok;
         }));
         return cmd;
