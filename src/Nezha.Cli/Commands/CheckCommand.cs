@@ -32,7 +32,7 @@ public static class CheckCommand
             NicConfig c;
             try
             {
-                c = NicConfigLoader.Load(path, KnownBuilds.For(w));
+                c = NicConfigLoader.Load(file.ToString(), KnownBuilds.For(w));
             }
             catch (ConfigException e) when (parse.GetValue(json))
             {
