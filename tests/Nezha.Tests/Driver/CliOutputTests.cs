@@ -19,15 +19,9 @@ public class CliOutputTests
     [SetUp] public void SetUp() => _dir = TestFiles.TempDir();
     [TearDown] public void TearDown() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
-    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+    private static string[] Lines(string text) => Cli.Lines(text);
 
     /// <summary>A record's default ToString, e.g. "NicInfo { DataW = 64, ... }".</summary>
     private static readonly Regex RecordDump = new(@"\b[A-Z]\w+ \{ [A-Z]\w* = ");

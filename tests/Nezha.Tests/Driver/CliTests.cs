@@ -13,20 +13,9 @@ public class CliTests
     [SetUp] public void SetUp() => _dir = TestFiles.TempDir();
     [TearDown] public void TearDown() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
-    private static string OneLine(string err)
-    {
-        string[] lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), $"stderr: {err}");
-        return lines[0].TrimEnd('\r');
-    }
+    private static string OneLine(string err) => Cli.OneLine(err);
 
     private string WriteFile(string name, string text)
     {

@@ -57,21 +57,6 @@ public class ControlSocketPathTests
         }
     }
 
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
-    private static string OneLine(string err)
-    {
-        string[] lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), $"stderr: {err}");
-        return lines[0].TrimEnd('\r');
-    }
-
     [Test]
     public void ARegularFileIsNeverReplaced()
     {
@@ -226,17 +211,17 @@ public class ControlSocketPathTests
     {
         string victim = Victim();
         var before = Fingerprint(victim);
-        var (code, stdout, stderr) = Cli("tap", "--config", TestFiles.DefaultConfig, "--prefix", "nzsockt", "--socket", victim);
+        var (code, stdout, stderr) = Cli.Run("tap", "--config", TestFiles.DefaultConfig, "--prefix", "nzsockt", "--socket", victim);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stdout, Is.Empty);
-        Assert.That(OneLine(stderr), Is.EqualTo($"nezha: --socket {victim}: is a regular file, not a socket; only a stale socket is ever replaced"));
+        Assert.That(Cli.OneLine(stderr), Is.EqualTo($"nezha: --socket {victim}: is a regular file, not a socket; only a stale socket is ever replaced"));
         Assert.That(Fingerprint(victim), Is.EqualTo(before));
         Assert.That(Directory.Exists("/sys/class/net/nzsocktul"), Is.False, "no device was created");
 
         string missing = Path.Combine(_dir, "nonexistent", "dir", "x.sock");
-        (code, _, stderr) = Cli("tap", "--config", TestFiles.DefaultConfig, "--prefix", "nzsockt", "--socket", missing);
+        (code, _, stderr) = Cli.Run("tap", "--config", TestFiles.DefaultConfig, "--prefix", "nzsockt", "--socket", missing);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(OneLine(stderr), Does.StartWith($"nezha: --socket {missing}: directory {Path.GetDirectoryName(missing)} does not exist"));
+        Assert.That(Cli.OneLine(stderr), Does.StartWith($"nezha: --socket {missing}: directory {Path.GetDirectoryName(missing)} does not exist"));
         Assert.That(Directory.Exists(Path.Combine(_dir, "nonexistent")), Is.False);
     }
 
@@ -245,10 +230,10 @@ public class ControlSocketPathTests
     {
         string victim = Victim();
         var before = Fingerprint(victim);
-        var (code, stdout, stderr) = Cli("stats", "--socket", victim);
+        var (code, stdout, stderr) = Cli.Run("stats", "--socket", victim);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stdout, Is.Empty);
-        Assert.That(OneLine(stderr), Is.EqualTo($"nezha: --socket {victim}: is a regular file, not a socket"));
+        Assert.That(Cli.OneLine(stderr), Is.EqualTo($"nezha: --socket {victim}: is a regular file, not a socket"));
         Assert.That(Fingerprint(victim), Is.EqualTo(before));
     }
 }
