@@ -59,8 +59,9 @@ public static class RunCommand
         var topo = Topology.FromConfig(config);
         if (topo.Vms.Length == 0) throw new UsageException($"{path}: vnics: the scenario needs at least one enabled vNIC");
 
-        IAnsiConsole console = CliConsole.Create(json ? TextWriter.Null : ctx.Out);
-        console.MarkupLineInterpolated($"[bold]Nezha[/] w{width} card, config [bold]{Path.GetFileName(path)}[/]: {topo.Vms.Length} vNICs, {topo.Remotes.Length} remote VMs, {config.Routes.Count} routes, {config.Acls.Sum(a => a.Rules.Count)} ACL rules");
+        // with --json no console at all: off a terminal Spectre's plain backend still resets System.Console's colours
+        IAnsiConsole? console = json ? null : CliConsole.Create(ctx.Out);
+        console?.MarkupLineInterpolated($"[bold]Nezha[/] w{width} card, config [bold]{Path.GetFileName(path)}[/]: {topo.Vms.Length} vNICs, {topo.Remotes.Length} remote VMs, {config.Routes.Count} routes, {config.Acls.Sum(a => a.Rules.Count)} ACL rules");
 
         using var bench = new NicBench(simConfig, (ulong)seed, driverLogger: loggers.CreateLogger<NicDriver>());
         bench.Driver.Apply(config);
@@ -87,7 +88,7 @@ public static class RunCommand
         ulong live = bench.Model.Stat(StatIndex.SessOccupancy);
 
         // Idle timeouts are seconds of real time; fast-forward by making every cycle a tick.
-        console.MarkupLine("fast-forwarding time (one tick per cycle) until idle sessions age out ...");
+        console?.MarkupLine("fast-forwarding time (one tick per cycle) until idle sessions age out ...");
         log.LogInformation("fast-forwarding: one tick per cycle until idle sessions age out");
         bench.Bus.Write32(NezhaRegs.CONFIG_TICK_CYCLES, 1);
         bench.Sim.Step((uint)Math.Min(config.Global.IdleTimeout + 100, 40_000));
@@ -102,7 +103,7 @@ public static class RunCommand
                 .Select(g => KeyValuePair.Create(g.Key, g.Count())).ToList(),
             [.. bench.Errors]);
         foreach (var e in result.Mismatches.Take(10)) ctx.Err.WriteLine(e);
-        if (json)
+        if (console is null)
             ctx.Out.WriteLine(ToJson(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         else
             WriteTables(console, result);

@@ -9,11 +9,12 @@ namespace Nezha.Cli.Output;
 /// </summary>
 public static class CliProgress
 {
+    /// <param name="console">the command's console; null: no display at all.</param>
     /// <param name="body">runs the work, reporting (step, fraction of that step done).</param>
     /// <param name="stepLines">where a line per finished step goes when there is no terminal; null: nowhere.</param>
-    public static void Run(IAnsiConsole console, TextWriter? stepLines, Action<Action<string, double>> body)
+    public static void Run(IAnsiConsole? console, TextWriter? stepLines, Action<Action<string, double>> body)
     {
-        if (console.Profile.Capabilities.Interactive)
+        if (console is { Profile.Capabilities.Interactive: true })
         {
             console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(p =>
