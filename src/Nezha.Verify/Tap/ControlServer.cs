@@ -14,13 +14,12 @@ public sealed class ControlServer : IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5), SnapshotTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Socket _listener;
+    private readonly FileIdentity _created;
     private readonly Func<Task<BridgeSnapshot>> _snapshot;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _cts = new();
     private Thread? _thread;
     private int _disposed;
-
-    private readonly FileIdentity _created;
 
     private ControlServer(string path, Socket listener, FileIdentity created, Func<Task<BridgeSnapshot>> snapshot, ILogger log)
     {
@@ -119,13 +118,20 @@ public sealed class ControlServer : IDisposable
         if (fd < 0) throw new TapException($"{path}: cannot create a socket: {Libc.ErrorText(Libc.Errno)}");
         var addr = new Libc.SockAddrUn { Family = Libc.AF_UNIX };
         int n = Encoding.UTF8.GetBytes(path, new Span<byte>(addr.Path, 108));
-        if (Libc.Bind(fd, &addr, (uint)(sizeof(ushort) + n + 1)) != 0 || Libc.Listen(fd, 8) != 0)
+        if (Libc.Bind(fd, &addr, (uint)(sizeof(ushort) + n + 1)) != 0)
         {
             int errno = Libc.Errno;
             Libc.Close(fd);
             throw new TapException(errno == Libc.EADDRINUSE
                 ? $"{path}: something was created there meanwhile; not replaced"
-                : $"{path}: cannot listen: {Libc.ErrorText(errno)}");
+                : $"{path}: cannot bind: {Libc.ErrorText(errno)}");
+        }
+        if (Libc.Listen(fd, 8) != 0)
+        {
+            int errno = Libc.Errno;
+            Libc.Close(fd);
+            Libc.Unlink(path); // the socket file this call just created
+            throw new TapException($"{path}: cannot listen: {Libc.ErrorText(errno)}");
         }
         return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
     }

@@ -195,6 +195,20 @@ public class ControlSocketPathTests
     }
 
     [Test]
+    public void TheServerAnswersStatsAndStopsPromptly()
+    {
+        string path = Path.Combine(_dir, "nz.sock");
+        var snapshot = new BridgeSnapshot(1, 64, 1000, "test clock", 3, [], [], [], [], 0, 0, false, 0, 0, [], 0);
+        var s = ControlServer.Bind(path, () => Task.FromResult(snapshot), NullLogger.Instance, Path.Combine(_dir, "run", "nezha"));
+        s.Start();
+        Assert.That(ControlServer.RequestSnapshot(path, TimeSpan.FromSeconds(10)), Has.Property("Clock").EqualTo("test clock").And.Property("Cycles").EqualTo(1000UL));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        s.Dispose();
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.5)), "the accept loop ends with the listener");
+        Assert.That(File.Exists(path), Is.False);
+    }
+
+    [Test]
     public void OnExitAFileThatTookTheSocketsPlaceIsNotRemoved()
     {
         string path = Path.Combine(_dir, "nz.sock");
