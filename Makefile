@@ -8,7 +8,7 @@
 #   make sim-cov      build/sim/libnezha_sim_cov.so (Verilator coverage; same ABI)
 #   make wave TEST=x  trace flavour + the NUnit test(s) matching x -> build/waves/x.fst
 #   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/{summary.txt,html/}
-#   make lint | synth-check | regs | regs-check | build | bench | bench-nezha | clean
+#   make lint | synth-check | regs | regs-check | build | bench | bench-nezha | clean | install | uninstall
 #
 # CORE_SRC selects the top-level file (default rtl/nezha_core.v); other modules are found in rtl/.
 # Parallelism is capped at two jobs (the build machines are small and shared).
@@ -94,7 +94,7 @@ APT_TOOLS := verilator:verilator yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack
              g++:g++ make:make python3:python3 ip:iproute2 ping:iputils-ping tshark:tshark
 
 .PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report build test run bench bench-nezha wave coverage \
-        clean help FORCE
+        clean help install uninstall FORCE
 
 all: sim build
 
@@ -306,5 +306,38 @@ coverage:
 
 clean:
 	rm -rf $(BUILD) $(foreach p,$(CSPROJS),$(dir $(p))bin $(dir $(p))obj)
+
+# ---- install: `nezha` on the PATH ------------------------------------------------------------------
+# A wrapper script $(PREFIX)/bin/nezha runs the CLI built in this tree (which must stay where it is) and a bash
+# completion script goes to $(PREFIX)/share/bash-completion/completions/nezha. Both carry INSTALL_MARK: install
+# refuses to overwrite a file (or a link) that does not, and uninstall removes only files that do.
+PREFIX       ?= /usr/local
+BINDIR        = $(DESTDIR)$(PREFIX)/bin
+COMPDIR       = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+NEZHA_DLL     = $(CURDIR)/src/Nezha.Cli/bin/Release/net10.0/nezha.dll
+INSTALL_MARK  = installed by the Nezha Makefile (make install)
+INSTALLED     = $(BINDIR)/nezha $(COMPDIR)/nezha
+# opens an `if` that is true unless $$f is missing or a regular file carrying the mark
+NOT_OURS      = if [ -L "$$f" ] || { [ -e "$$f" ] && ! { [ -f "$$f" ] && grep -qsF "$(INSTALL_MARK)" "$$f"; }; }; then
+
+install:
+	@test -f $(NEZHA_DLL) || $(MAKE) all
+	@for f in $(INSTALLED); do \
+	  $(NOT_OURS) echo "install: $$f exists and was not installed by this Makefile; not overwritten (remove it, or set PREFIX)" >&2; exit 1; fi; \
+	done
+	@dotnet=$$(command -v $(DOTNET) || echo $(DOTNET)); tmp=$$(mktemp); \
+	  printf '#!/bin/sh\n# nezha: %s from %s; make uninstall removes it.\nexec "%s" "%s" "$$@"\n' \
+	    "$(INSTALL_MARK)" "$(CURDIR)" "$$dotnet" "$(NEZHA_DLL)" > $$tmp && \
+	  install -d $(BINDIR) && install -m 0755 $$tmp $(BINDIR)/nezha; rc=$$?; rm -f $$tmp; exit $$rc
+	@install -d $(COMPDIR) && install -m 0644 tools/nezha-completion.bash $(COMPDIR)/nezha
+	@echo "  INSTALL $(BINDIR)/nezha (runs $(NEZHA_DLL))"
+	@echo "  INSTALL $(COMPDIR)/nezha (bash completion: new shells, or source it)"
+
+uninstall:
+	@for f in $(INSTALLED); do \
+	  if [ ! -e "$$f" ] && [ ! -L "$$f" ]; then continue; fi; \
+	  $(NOT_OURS) echo "uninstall: $$f was not installed by this Makefile; left alone" >&2; continue; fi; \
+	  rm -f "$$f" && echo "  RM      $$f"; \
+	done
 
 FORCE:

@@ -6,8 +6,9 @@ namespace Nezha.Bench;
 
 /// <summary>
 /// <c>make bench-nezha</c> (<c>Nezha.Bench nezha [--quick]</c>): the cluster measurements of docs/cluster.md,
-/// written to bench/results/nezha.json and plotted to bench/results/nezha.png (CPS and concurrent flows against
-/// the number of FEs, normalised to 0 FEs) and nezha_controller.png (the controller run's BE utilisation).
+/// written to bench/results/nezha.json and plotted (<see cref="NezhaPlots"/>) to bench/results/nezha.png and .svg
+/// (CPS and concurrent flows against the number of FEs, normalised to 0 FEs) and nezha_controller.png and .svg
+/// (the controller run's BE utilisation).
 /// </summary>
 internal static class NezhaBench
 {
@@ -60,89 +61,22 @@ internal static class NezhaBench
 
         string file = Path.Combine(outDir, "nezha.json");
         File.WriteAllText(file, jsonText);
-        string png = Path.Combine(outDir, "nezha.png");
-        Plot(r, png);
-        if (r.Controller is { } ctl) PlotController(r, ctl, Path.Combine(outDir, "nezha_controller.png"));
-        AnsiConsole.MarkupLineInterpolated($"results written to [bold]{Path.GetRelativePath(root, file)}[/] and [bold]{Path.GetRelativePath(root, png)}[/] ({r.WallSeconds:0} s)");
+        var figures = NezhaPlots.Write(System.Text.Json.Nodes.JsonNode.Parse(jsonText)!, outDir);
+        AnsiConsole.MarkupLineInterpolated($"results written to [bold]{Path.GetRelativePath(root, file)}[/] and {string.Join(", ", figures.Select(f => Path.GetRelativePath(root, f)))} ({r.WallSeconds:0} s)");
         return 0;
     }
 
-    private static void Plot(NezhaResults r, string path)
+    /// <summary><c>Nezha.Bench nezha-plot [FILE]</c>: the figures again from a results JSON (default bench/results/nezha.json).</summary>
+    public static int Plot(string root, string[] args)
     {
-        var plt = new ScottPlot.Plot();
-        if (r.Cps.Count > 0)
+        string file = args.Length > 0 ? Path.GetFullPath(args[0]) : Path.Combine(root, "bench", "results", "nezha.json");
+        if (!File.Exists(file))
         {
-            var s = plt.Add.Scatter(r.Cps.Select(c => (double)c.Fes).ToArray(), r.Cps.Select(c => c.Cps / r.Cps[0].Cps).ToArray());
-            s.LegendText = $"CPS (0 FEs = {r.Cps[0].Cps / 1e3:0} k/s)";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
+            Console.Error.WriteLine($"nezha-plot: {file}: no such file");
+            return 2;
         }
-        if (r.CpsCompact.Count > 0 && r.Cps.Count > 0)
-        {
-            var pts = r.Cps.Take(1).Concat(r.CpsCompact).ToList();
-            var s = plt.Add.Scatter(pts.Select(c => (double)c.Fes).ToArray(), pts.Select(c => c.Cps / r.Cps[0].Cps).ToArray());
-            s.LegendText = "CPS, compact BE";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
-            s.LinePattern = ScottPlot.LinePattern.Dotted;
-        }
-        if (r.Flows.Count > 0)
-        {
-            var s = plt.Add.Scatter(r.Flows.Select(f => (double)f.Fes).ToArray(), r.Flows.Select(f => (double)f.Flows / r.Flows[0].Flows).ToArray());
-            s.LegendText = $"concurrent flows, first-packet mode (0 FEs = {r.Flows[0].Flows:N0})";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
-        }
-        if (r.FlowsCompact.Count > 0 && r.Flows.Count > 0)
-        {
-            var pts = r.Flows.Take(1).Concat(r.FlowsCompact).ToList();
-            var s = plt.Add.Scatter(pts.Select(f => (double)f.Fes).ToArray(), pts.Select(f => (double)f.Flows / r.Flows[0].Flows).ToArray());
-            s.LegendText = "concurrent flows, compact BE (two entries per session word)";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
-        }
-        if (r.CpsWide.Count > 0)
-        {
-            var s = plt.Add.Scatter(r.CpsWide.Select(c => (double)c.Fes).ToArray(), r.CpsWide.Select(c => c.Cps / r.CpsWide[0].Cps).ToArray());
-            s.LegendText = $"CPS, NICs at w512 (0 FEs = {r.CpsWide[0].Cps / 1e3:0} k/s)";
-            s.LineWidth = 2;
-            s.MarkerSize = 8;
-            s.LinePattern = ScottPlot.LinePattern.Dashed;
-        }
-        var paper = plt.Add.Scatter(new double[] { 4, 4 }, new double[] { 3.3, 3.8 });
-        paper.LegendText = "paper, 4 FEs (CPS 3.3x, flows 3.8x)";
-        paper.LineWidth = 0;
-        paper.MarkerSize = 10;
-        paper.MarkerShape = ScottPlot.MarkerShape.OpenDiamond;
-        plt.Title($"Nezha offload of a heavy vNIC ({r.Options.AclRules}-rule ACL, w64 unless noted, {r.Options.ClockMhz} MHz)");
-        plt.XLabel("front-end NICs");
-        plt.YLabel("relative to the same NIC without offload");
-        plt.Axes.SetLimits(-0.2, 4.2, 0, 4.5);
-        plt.Axes.Bottom.SetTicks([0, 1, 2, 3, 4], ["0", "1", "2", "3", "4"]);
-        plt.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        plt.SavePng(path, 900, 560);
-    }
-
-    private static void PlotController(NezhaResults r, ControllerRunResult c, string path)
-    {
-        var plt = new ScottPlot.Plot();
-        var be = plt.Add.Scatter(c.Timeline.Select(x => x.TimeUs).ToArray(), c.Timeline.Select(x => x.BeUtil).ToArray());
-        be.LegendText = "BE slow-path utilisation";
-        var fe = plt.Add.Scatter(c.Timeline.Select(x => x.TimeUs).ToArray(), c.Timeline.Select(x => x.FeUtilMax).ToArray());
-        fe.LegendText = "busiest FE";
-        var hi = plt.Add.HorizontalLine(c.Policy.OffloadAbove);
-        hi.LegendText = "offloadAbove";
-        var lo = plt.Add.HorizontalLine(c.Policy.RevertBelow);
-        lo.LegendText = "revertBelow";
-        foreach (var e in c.Events.Where(e => e.Done && e.Kind is "Offload" or "Revert"))
-        {
-            var v = plt.Add.VerticalLine(e.TimeUs);
-            v.LegendText = e.Kind.ToLowerInvariant();
-        }
-        plt.Title("Controller end to end: low, high, low offered load");
-        plt.XLabel("µs");
-        plt.YLabel("slow-path utilisation");
-        plt.ShowLegend(ScottPlot.Alignment.UpperRight);
-        plt.SavePng(path, 900, 500);
+        foreach (string f in NezhaPlots.Write(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!, Path.GetDirectoryName(file)!))
+            Console.WriteLine(Path.GetRelativePath(root, f));
+        return 0;
     }
 }

@@ -8,10 +8,16 @@ using Spectre.Console;
 // make bench: measures the datapath and writes bench/results/datapath.json.
 // Everything is in cycles and ratios; the only wall-clock figure is the harness ratio (C# vs native loop).
 var root = FindRepoRoot();
-// make bench-nezha: the cluster measurements (bench/results/nezha.json, nezha.png)
+// make bench-nezha: the cluster measurements (bench/results/nezha.json, nezha.png, nezha.svg)
 if (args.Length > 0 && args[0] == "nezha")
 {
     Environment.ExitCode = NezhaBench.Run(root, args[1..]);
+    return;
+}
+// nezha-plot [FILE]: the figures of nezha.json again, without measuring
+if (args.Length > 0 && args[0] == "nezha-plot")
+{
+    Environment.ExitCode = NezhaBench.Plot(root, args[1..]);
     return;
 }
 var outDir = Path.Combine(root, "bench", "results");

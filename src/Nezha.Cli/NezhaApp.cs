@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Nezha.Cli.Commands;
+using Nezha.Cli.Output;
 using Nezha.Verify.Pcap;
 using Nezha.Driver;
 using Nezha.Driver.Config;
@@ -8,8 +9,8 @@ using Nezha.Driver.Config;
 namespace Nezha.Cli;
 
 /// <summary>
-/// The <c>nezha</c> command line. Usage and config errors print one line on stderr and exit 2; failures of the
-/// card or the simulation exit 1. Logs go to stderr so stdout carries only results.
+/// The <c>nezha</c> command line. Usage and config errors print one line each on stderr and exit 2; failures of
+/// the card or the simulation exit 1. Logs go to stderr so stdout carries only results.
 /// </summary>
 public static class NezhaApp
 {
@@ -30,15 +31,37 @@ public static class NezhaApp
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One line: unrecognized tokens first (they explain the rest), newlines and tabs folded.
-            string message = string.Join(" ", parse.Errors
-                .Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim())
-                .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1)
-                .Distinct());
-            stderr.WriteLine($"nezha: {message}");
+            stderr.WriteLine($"nezha: {BoolValueError(parse, args) ?? ParseErrors(parse)}");
             return ExitCodes.Usage;
         }
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The parser's errors on one line: unrecognized tokens first (they explain the rest), whitespace folded.</summary>
+    private static string ParseErrors(ParseResult parse) => string.Join(" ", parse.Errors
+        .Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s+", " ").Trim())
+        .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : 1)
+        .Distinct());
+
+    /// <summary>
+    /// A value after a true/false option that is neither (<c>--check maybe</c>) is left over by the parser as an
+    /// unrecognized argument; say what the option takes instead.
+    /// </summary>
+    private static string? BoolValueError(ParseResult parse, string[] args)
+    {
+        var options = parse.CommandResult.Command.Options.Concat(parse.RootCommandResult.Command.Options.Where(o => o.Recursive));
+        foreach (string token in parse.UnmatchedTokens)
+            for (int i = 0; i < args.Length; i++)
+            {
+                string before = i > 0 ? args[i - 1] : "", arg = args[i];
+                string? name = arg == token ? before
+                    : arg.EndsWith("=" + token, StringComparison.Ordinal) || arg.EndsWith(":" + token, StringComparison.Ordinal) ? arg[..^(token.Length + 1)]
+                    : null;
+                if (name is null) continue;
+                if (options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is Option<bool> b)
+                    return $"{b.Name}: \"{token}\" is not true or false";
+            }
+        return null;
     }
 }
 
@@ -55,12 +78,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr, Option<stri
         using ILoggerFactory loggers = LoggerFactory.Create(b => b
             .SetMinimumLevel(level)
             .AddFilter("Microsoft", LogLevel.Warning)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.IncludeScopes = false;
-            }));
+            .AddProvider(new LineLoggerProvider(Err)));
         try
         {
             return body(loggers);

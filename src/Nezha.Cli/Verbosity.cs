@@ -3,13 +3,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Nezha.Cli;
 
-/// <summary>The global --verbosity option and how its values map to log levels.</summary>
+/// <summary>
+/// The global --verbosity option and how its values map to log levels. Logs go to stderr. The default (normal)
+/// shows only warnings and errors; detailed adds what the tool does (the driver's programming steps and every
+/// register write, information from the bridge and the controller); diagnostic adds every register read.
+/// </summary>
 public static class Verbosity
 {
     private static readonly Dictionary<string, LogLevel> Levels = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["quiet"] = LogLevel.Warning, ["q"] = LogLevel.Warning,
-        ["normal"] = LogLevel.Information, ["n"] = LogLevel.Information,
+        ["quiet"] = LogLevel.Error, ["q"] = LogLevel.Error,
+        ["normal"] = LogLevel.Warning, ["n"] = LogLevel.Warning,
         ["detailed"] = LogLevel.Debug, ["d"] = LogLevel.Debug,
         ["diagnostic"] = LogLevel.Trace, ["diag"] = LogLevel.Trace,
     };
@@ -18,7 +22,7 @@ public static class Verbosity
     {
         var option = new Option<string>("--verbosity", "-v")
         {
-            Description = "Logging: quiet (warnings), normal, detailed (every programming step), diagnostic (every register access)",
+            Description = "Logs on stderr: quiet (errors), normal (warnings, the default), detailed (every programming step and register write), diagnostic (every register access)",
             DefaultValueFactory = _ => "normal",
             Recursive = true,
             HelpName = "quiet|normal|detailed|diagnostic",
@@ -33,5 +37,5 @@ public static class Verbosity
     }
 
     public static LogLevel ToLogLevel(string? value) =>
-        value is not null && Levels.TryGetValue(value, out LogLevel l) ? l : LogLevel.Information;
+        value is not null && Levels.TryGetValue(value, out LogLevel l) ? l : LogLevel.Warning;
 }

@@ -3,16 +3,52 @@ using System.Text.Json;
 
 namespace Nezha.Driver.Config;
 
-/// <summary>Throws <see cref="ConfigException"/>s that name the file and the field path.</summary>
+/// <summary>
+/// The errors found in one config file, each one line <c>file: field path: what is wrong</c>. Reading goes on
+/// after an error, so a file's errors are all reported at once (<see cref="ThrowIfAny"/>).
+/// </summary>
 internal sealed class ConfigErrors(string file)
 {
-    public ConfigException At(string path, string what) =>
-        new(path.Length == 0 ? $"{file}: {what}" : $"{file}: {path}: {what}");
+    private readonly List<string> _found = [];
+
+    public int Count => _found.Count;
+
+    /// <summary>An error to throw: it ends the reading of the value, item or section it is in (see <see cref="Try"/>).</summary>
+    public ConfigException At(string path, string what) => new(Line(path, what));
+
+    /// <summary>Records an error; reading goes on.</summary>
+    public void Report(string path, string what) => _found.Add(Line(path, what));
+
+    public void Report(ConfigException e) => _found.AddRange(e.Errors);
+
+    /// <summary>Runs <paramref name="read"/>; an error it throws is recorded and <paramref name="fallback"/> returned.</summary>
+    public T Try<T>(Func<T> read, T fallback)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ConfigException e)
+        {
+            Report(e);
+            return fallback;
+        }
+    }
+
+    /// <exception cref="ConfigException">with every error recorded, in the order found.</exception>
+    public void ThrowIfAny()
+    {
+        if (_found.Count > 0) throw new ConfigException(_found);
+    }
+
+    private string Line(string path, string what) => path.Length == 0 ? $"{file}: {what}" : $"{file}: {path}: {what}";
 }
 
 /// <summary>
-/// Reads one JSON object of a config file: required and optional fields, typed values, and a final check
-/// that nothing unknown or duplicated was in it. Every error names the field's path.
+/// Reads one JSON object of a config file: required and optional fields, typed values, and a check that nothing
+/// unknown or duplicated was in it. Every error names the field's path and is recorded in <see cref="Errors"/>;
+/// a typed field that is wrong reads as its fallback and sets <see cref="Failed"/>, so the caller can leave the
+/// object out of later checks that its values would mislead.
 /// </summary>
 internal sealed class ObjectReader
 {
@@ -20,7 +56,8 @@ internal sealed class ObjectReader
     private readonly string[] _known;
     private readonly ConfigErrors _errors;
 
-    /// <param name="known">every field the object may have; anything else is reported at once.</param>
+    /// <param name="known">every field the object may have; anything else is reported.</param>
+    /// <exception cref="ConfigException">the element is not an object.</exception>
     public ObjectReader(JsonElement element, string path, ConfigErrors errors, params string[] known)
     {
         _errors = errors;
@@ -31,16 +68,35 @@ internal sealed class ObjectReader
         foreach (JsonProperty p in element.EnumerateObject())
         {
             if (!_fields.TryAdd(p.Name, p.Value))
-                throw errors.At(Child(p.Name), "appears twice");
-            if (System.Array.IndexOf(known, p.Name) < 0)
-                throw errors.At(Child(p.Name), $"unknown field (expected {string.Join(", ", known)})");
+                errors.Report(Child(p.Name), "appears twice");
+            else if (System.Array.IndexOf(known, p.Name) < 0)
+                errors.Report(Child(p.Name), $"unknown field (expected {string.Join(", ", known)})");
         }
     }
 
     public string Path { get; }
     public ConfigErrors Errors => _errors;
 
+    /// <summary>A field of this object could not be read (it was reported; its value read as the fallback).</summary>
+    public bool Failed { get; private set; }
+
     public string Child(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+
+    /// <summary>Reads one field with <paramref name="read"/>; an error is reported and <paramref name="fallback"/> returned.</summary>
+    public T Field<T>(Func<T> read, T fallback)
+    {
+        int before = _errors.Count;
+        T value = _errors.Try(read, fallback);
+        if (_errors.Count != before) Failed = true;
+        return value;
+    }
+
+    /// <summary>Reports an error in this object and marks it failed.</summary>
+    public void Report(string path, string what)
+    {
+        _errors.Report(path, what);
+        Failed = true;
+    }
 
     public JsonElement? Optional(string name)
     {
@@ -48,15 +104,16 @@ internal sealed class ObjectReader
         return _fields.TryGetValue(name, out JsonElement e) && e.ValueKind != JsonValueKind.Null ? e : null;
     }
 
+    /// <exception cref="ConfigException">the field is missing.</exception>
     public JsonElement Required(string name) =>
         Optional(name) ?? throw _errors.At(Path, $"missing field \"{name}\"");
 
-    // ------------------------------------------------------------ typed fields
+    // ------------------------------------------------------------ typed fields (errors reported, fallback returned)
 
-    public long Int(string name, long min, long max) => ParseInt(Required(name), Child(name), min, max);
+    public long Int(string name, long min, long max) => Field(() => ParseInt(Required(name), Child(name), min, max), min);
 
     public long Int(string name, long min, long max, long fallback) =>
-        Optional(name) is { } e ? ParseInt(e, Child(name), min, max) : fallback;
+        Optional(name) is { } e ? Field(() => ParseInt(e, Child(name), min, max), fallback) : fallback;
 
     public bool Bool(string name, bool fallback)
     {
@@ -65,37 +122,29 @@ internal sealed class ObjectReader
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw _errors.At(Child(name), $"{Raw(e)} is not true or false"),
+            _ => Field(() => throw _errors.At(Child(name), $"{Raw(e)} is not true or false"), fallback),
         };
     }
 
-    public string String(string name) => ParseString(Required(name), Child(name));
+    public string String(string name) => Field(() => ParseString(Required(name), Child(name)), "");
 
     public string? OptionalString(string name) =>
-        Optional(name) is { } e ? ParseString(e, Child(name)) : null;
+        Optional(name) is { } e ? Field<string?>(() => ParseString(e, Child(name)), null) : null;
 
-    public ulong Mac(string name)
-    {
-        JsonElement e = Required(name);
-        string path = Child(name);
-        if (e.ValueKind != JsonValueKind.String || !NetFormat.TryParseMac(e.GetString(), out ulong mac))
-            throw _errors.At(path, $"{Raw(e)} is not a MAC address");
-        if (mac == 0) throw _errors.At(path, $"{Raw(e)} is the all-zero MAC address");
-        if (((mac >> 40) & 1) != 0) throw _errors.At(path, $"{Raw(e)} is a multicast MAC address");
-        return mac;
-    }
+    public ulong Mac(string name) => Field(() => ParseMac(Required(name), Child(name)), 0UL);
 
-    public uint Ip(string name) => ParseIp(Required(name), Child(name));
+    public uint Ip(string name) => Field(() => ParseIp(Required(name), Child(name)), 0u);
 
-    public (uint Prefix, int Len) Prefix(string name) => ParsePrefix(Required(name), Child(name), allowAny: false);
+    public (uint Prefix, int Len) Prefix(string name) => Field(() => ParsePrefix(Required(name), Child(name), allowAny: false), (0u, 0));
 
     public (uint Prefix, int Len) OptionalPrefix(string name) =>
-        Optional(name) is { } e ? ParsePrefix(e, Child(name), allowAny: true) : (0u, 0);
+        Optional(name) is { } e ? Field(() => ParsePrefix(e, Child(name), allowAny: true), (0u, 0)) : (0u, 0);
 
-    public T Choice<T>(string name, IReadOnlyDictionary<string, T> choices) => ParseChoice(Required(name), Child(name), choices);
+    public T Choice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback) =>
+        Field(() => ParseChoice(Required(name), Child(name), choices), fallback);
 
     public T OptionalChoice<T>(string name, IReadOnlyDictionary<string, T> choices, T fallback) =>
-        Optional(name) is { } e ? ParseChoice(e, Child(name), choices) : fallback;
+        Optional(name) is { } e ? Field(() => ParseChoice(e, Child(name), choices), fallback) : fallback;
 
     public T ParseChoice<T>(JsonElement e, string path, IReadOnlyDictionary<string, T> choices)
     {
@@ -103,11 +152,16 @@ internal sealed class ObjectReader
         throw _errors.At(path, $"{Raw(e)} is not one of {string.Join(", ", choices.Keys)}");
     }
 
-    public List<JsonElement> Array(string name, out string path)
+    /// <summary>The field's items (none if it is missing); a field that is not an array is reported and reads as null.</summary>
+    public List<JsonElement>? Array(string name, out string path)
     {
         path = Child(name);
         if (Optional(name) is not { } e) return [];
-        if (e.ValueKind != JsonValueKind.Array) throw _errors.At(path, $"expected an array, found {Describe(e)}");
+        if (e.ValueKind != JsonValueKind.Array)
+        {
+            Report(path, $"expected an array, found {Describe(e)}");
+            return null;
+        }
         return [.. e.EnumerateArray()];
     }
 
@@ -123,6 +177,15 @@ internal sealed class ObjectReader
 
     public string ParseString(JsonElement e, string path) =>
         e.ValueKind == JsonValueKind.String ? e.GetString()! : throw _errors.At(path, $"{Raw(e)} is not a string");
+
+    public ulong ParseMac(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.String || !NetFormat.TryParseMac(e.GetString(), out ulong mac))
+            throw _errors.At(path, $"{Raw(e)} is not a MAC address");
+        if (mac == 0) throw _errors.At(path, $"{Raw(e)} is the all-zero MAC address");
+        if (((mac >> 40) & 1) != 0) throw _errors.At(path, $"{Raw(e)} is a multicast MAC address");
+        return mac;
+    }
 
     public uint ParseIp(JsonElement e, string path)
     {

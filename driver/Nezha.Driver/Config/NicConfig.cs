@@ -17,5 +17,21 @@ public sealed record VnicConfig(int Id, VnicEntry Entry);
 /// <summary>The ordered rules of one ACL set (security group).</summary>
 public sealed record AclSetConfig(int Set, IReadOnlyList<AclRule> Rules);
 
-/// <summary>A config file is wrong; the message is one line: <c>file: field path: what is wrong</c>.</summary>
-public sealed class ConfigException(string message) : Exception(message);
+/// <summary>
+/// A config file is wrong: <see cref="Errors"/> holds every problem found, each one line
+/// <c>file: field path: what is wrong</c>; the message is those lines joined by newlines.
+/// </summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string message) : this([message])
+    {
+    }
+
+    public ConfigException(IReadOnlyList<string> errors) : base(string.Join("\n", errors))
+    {
+        if (errors.Count == 0) throw new ArgumentException("a config error needs at least one line", nameof(errors));
+        Errors = [.. errors];
+    }
+
+    public IReadOnlyList<string> Errors { get; }
+}

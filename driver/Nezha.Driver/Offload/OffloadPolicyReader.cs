@@ -25,6 +25,7 @@ internal static class OffloadPolicyReader
             OccupancyAbove: SessionLoad(o, "occupancyAbove", d.OccupancyAbove),
             OccupancyRevertBelow: SessionLoad(o, "occupancyRevertBelow", d.OccupancyRevertBelow),
             CompactAbove: SessionLoad(o, "compactAbove", d.CompactAbove));
+        if (o.Failed) return null; // reported; the checks between fields would compare fallbacks
         if (p.Problem() is { } problem) throw errors.At(o.Child(problem.Field), problem.Problem);
         return p;
     }
@@ -38,9 +39,12 @@ internal static class OffloadPolicyReader
     private static double Number(ObjectReader o, string name, double max, string outOfRange, double fallback)
     {
         if (o.Optional(name) is not { } e) return fallback;
-        if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || double.IsNaN(v))
-            throw o.Errors.At(o.Child(name), $"{ObjectReader.Raw(e)} is not a number");
-        if (v < 0 || v > max) throw o.Errors.At(o.Child(name), FormattableString.Invariant($"{v} {outOfRange}"));
-        return v;
+        return o.Field(() =>
+        {
+            if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out double v) || double.IsNaN(v))
+                throw o.Errors.At(o.Child(name), $"{ObjectReader.Raw(e)} is not a number");
+            if (v < 0 || v > max) throw o.Errors.At(o.Child(name), FormattableString.Invariant($"{v} {outOfRange}"));
+            return v;
+        }, fallback);
     }
 }

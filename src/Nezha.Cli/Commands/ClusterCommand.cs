@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Nezha.Cli.Output;
 using Nezha.Driver.Config;
 using Nezha.Driver.Offload;
 using Nezha.Verify.Cluster;
@@ -62,7 +63,7 @@ public static class ClusterCommand
             if (bg is < 0 or >= 1) throw new UsageException($"--background: {bg} is not in 0..1");
             if (n < 2 && chosen.Contains("failover")) throw new UsageException("--scenario failover needs --fes 2 or more");
             OffloadPolicy? policy = null;
-            if (parse.GetValue(config) is { } file) policy = NicConfigLoader.Load(file.FullName).Offload
+            if (parse.GetValue(config) is { } file) policy = NicConfigLoader.Load(SimOptions.ConfigFile(file)).Offload
                 ?? throw new UsageException($"{file}: has no \"offload\" section");
             var o = new ClusterOptions
             {
@@ -79,8 +80,7 @@ public static class ClusterCommand
     private static int Execute(CliContext ctx, ILoggerFactory loggers, ClusterOptions o, SuiteSizes sizes, int maxFes,
                                HashSet<string> only, OffloadPolicy? policy, FileInfo? json)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 120);
+        IAnsiConsole console = CliConsole.Create(ctx.Out);
         bool supported = ClusterOffload.Supported(o);
         console.MarkupLineInterpolated(
             $"[bold]Nezha cluster[/]: BE + {maxFes} FE NIC(s), {o.Width.ToString().ToLowerInvariant()}, {o.ClockMhz} MHz, underlay latency {o.LatencyCycles} cycles ({o.Clock.Microseconds(o.LatencyCycles):0.##} µs), heavy vNIC ACL {o.AclRules} rules, {o.ClientHosts} client hosts{(o.Check ? ", every NIC checked against its golden model" : "")}");
@@ -90,16 +90,10 @@ public static class ClusterCommand
         var run = new ControllerRun { Logger = loggers.CreateLogger("nezha.offload") };
         if (policy != null) run = run with { Policy = policy };
         NezhaResults r = null!;
-        console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(p =>
-            {
-                var tasks = new Dictionary<string, ProgressTask>();
-                r = ClusterSuite.Run(o, sizes, maxFes, supported ? ClusterOffload.Hook : null, only, (step, f) =>
-                {
-                    if (!tasks.TryGetValue(step, out var t)) tasks[step] = t = p.AddTask(Markup.Escape(step), maxValue: 1);
-                    t.Value = f;
-                }, () => run, compactOffload: supported ? ClusterOffload.CompactHook : null);
-            });
+        // a live display on a terminal; else a plain line on stderr per finished step (a run takes minutes)
+        CliProgress.Run(console, ctx.Err, report =>
+            r = ClusterSuite.Run(o, sizes, maxFes, supported ? ClusterOffload.Hook : null, only, report, () => run,
+                                 compactOffload: supported ? ClusterOffload.CompactHook : null));
         foreach (var t in Tables(r)) console.Write(t);
         console.MarkupLineInterpolated($"simulated in {r.WallSeconds:0} s of wall time");
         if (json != null)

@@ -81,7 +81,7 @@ public static class PcapCommand
             throw new UsageException("--vnic only applies to --port host");
         if (a.ClockMhz is <= 0 or > 100_000 || double.IsNaN(a.ClockMhz))
             throw new UsageException($"--clock-mhz: {a.ClockMhz} is not a clock frequency");
-        if (!a.Config.Exists) throw new UsageException($"{a.Config}: no such file");
+        SimOptions.ConfigFile(a.Config);
         if (!a.Input.Exists) throw new UsageException($"{a.Input}: no such file");
         SimConfig simConfig = SimOptions.ToSimConfig(a.Width);
         _ = NicConfigLoader.Load(a.Config.ToString()); // syntax and values, before the simulator starts
@@ -106,7 +106,7 @@ public static class PcapCommand
         WritePcap(netPath, result.Net, a.ClockMhz);
         WritePcap(hostPath, result.Host, a.ClockMhz);
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out) });
+        var console = CliConsole.Create(ctx.Out);
         console.MarkupLineInterpolated(
             $"[bold]{frames.Count}[/] frames in on [bold]{PcapReplay.PortName(a.Port)}[/]{(a.Port == PcapReplay.HostPort ? $" (vNIC {vnicId})" : "")}, w{a.Width} card, {result.CyclesRun:N0} cycles ({result.CyclesRun / a.ClockMhz:N1} µs at {a.ClockMhz} MHz)");
         console.MarkupLineInterpolated($"{netPath}: {result.Net.Count} frames");

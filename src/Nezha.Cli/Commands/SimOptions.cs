@@ -6,6 +6,9 @@ namespace Nezha.Cli.Commands;
 /// <summary>Options shared by the commands that build a simulated card.</summary>
 internal static class SimOptions
 {
+    /// <summary>The build run, tap and pcap simulate unless --width says otherwise (and check checks against).</summary>
+    public const int DefaultWidth = 64;
+
     public static Option<FileInfo> Config(bool required) => new("--config", "-c")
     {
         Description = "Card configuration (JSON, see configs/default.json)",
@@ -13,12 +16,20 @@ internal static class SimOptions
         HelpName = "FILE",
     };
 
+    /// <summary>The config file's full path, once it is known to be a file (else one line, exit 2).</summary>
+    public static string ConfigFile(FileInfo file)
+    {
+        if (Directory.Exists(file.FullName)) throw new UsageException($"{file}: is a directory, not a config file");
+        if (!file.Exists) throw new UsageException($"{file}: no such file");
+        return file.FullName;
+    }
+
     public static Option<int> Width()
     {
         var o = new Option<int>("--width", "-w")
         {
-            Description = "Simulated build: AXI-Stream data width in bits",
-            DefaultValueFactory = _ => 64,
+            Description = $"Simulated build: AXI-Stream data width in bits (default {DefaultWidth})",
+            DefaultValueFactory = _ => DefaultWidth,
             HelpName = "8|64|512",
         };
         o.AcceptOnlyFromAmong("8", "64", "512");

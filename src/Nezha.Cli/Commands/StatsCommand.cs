@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Nezha.Cli.Output;
 using Nezha.Verify.Tap;
-using Spectre.Console;
 
 namespace Nezha.Cli.Commands;
 
@@ -27,15 +26,14 @@ public static class StatsCommand
         {
             string path = parse.GetValue(socket) is { Length: > 0 } s ? Path.GetFullPath(s)
                 : TapBridgeOptions.DefaultSocketPath(parse.GetValue(prefix)!);
+            if (ControlServer.NotASocket(path) is { } problem) throw new UsageException($"--socket {problem}");
             BridgeSnapshot snapshot = ControlServer.RequestSnapshot(path); // IOException: one line, exit 1
             if (parse.GetValue(json))
             {
                 ctx.Out.WriteLine(snapshot.ToJson());
                 return ExitCodes.Ok;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out) });
-            console.Profile.Width = Math.Max(console.Profile.Width, 110);
-            SummaryTables.WriteSnapshot(console, snapshot);
+            SummaryTables.WriteSnapshot(CliConsole.Create(ctx.Out), snapshot);
             return ExitCodes.Ok;
         }));
         return cmd;

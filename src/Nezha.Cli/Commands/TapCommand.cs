@@ -66,7 +66,7 @@ public static class TapCommand
         double clockMhz, DirectoryInfo? capture, string? socket, bool check, ulong seed)
     {
         // Everything is checked before anything is created.
-        if (!configFile.Exists) throw new UsageException($"{configFile}: no such file");
+        SimOptions.ConfigFile(configFile);
         SimConfig build = SimOptions.ToSimConfig(width);
         NicConfig config = NicConfigLoader.Load(configFile.ToString(), KnownBuilds.For(width));
         string? socketPath = socket switch
@@ -95,12 +95,12 @@ public static class TapCommand
         {
             throw new UsageException(e.Message);
         }
+        if (socketPath is not null && ControlServer.PathProblem(socketPath) is { } socketProblem) throw new UsageException($"--socket {socketProblem}");
         if (capture is { Exists: false } && File.Exists(capture.FullName))
             throw new UsageException($"--capture: {capture} is a file, not a directory");
         TapDevice.CheckAccess();
 
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(ctx.Out) });
-        console.Profile.Width = Math.Max(console.Profile.Width, 110);
+        var console = CliConsole.Create(ctx.Out);
         var print = new object();
         using TapBridge bridge = TapBridge.Create(options, loggers);
 

@@ -20,11 +20,15 @@ public static class SummaryTables
         return t;
     }
 
-    /// <summary>Per-vNIC counters of the configured vNICs that saw any traffic.</summary>
+    /// <summary>
+    /// Per-vNIC counters of the configured vNICs that saw any traffic. The card's RX/TX are named from the VM's
+    /// side: "from VM" is what the VM sent (the card's RX), "to VM" what the card delivered to it (TX).
+    /// </summary>
     public static Table? Vnics(IEnumerable<(VnicConfig Vnic, VnicCounters Counters)> rows)
     {
-        var t = new Table().Title("vNIC counters").AddColumn("vNIC").AddColumn("VNI").AddColumn("IP");
-        foreach (string c in (string[])["rx pkts", "rx bytes", "tx pkts", "tx bytes", "new flows", "slow cycles"])
+        var t = new Table().Title("vNIC counters (from VM: sent by the VM into the card; to VM: delivered to the VM)")
+            .AddColumn("vNIC").AddColumn("VNI").AddColumn("IP");
+        foreach (string c in (string[])["from VM frames", "from VM bytes", "to VM frames", "to VM bytes", "new flows", "slow-path cycles"])
             t.AddColumn(new TableColumn(c).RightAligned());
         foreach (var (v, c) in rows)
         {

@@ -42,7 +42,7 @@ public sealed record TapBridgeOptions
     /// is idle (4 at 1 ms ticks: 5000 cycles a second, a full sweep of the w64 table in about half a second).</summary>
     public uint SweepCycles { get; init; } = 4;
 
-    public static string DefaultSocketPath(string prefix) => $"/run/nezha/{prefix}.sock";
+    public static string DefaultSocketPath(string prefix) => $"{ControlServer.RunDirectory}/{prefix}.sock";
 
     /// <summary>The longest prefix: "ul" and "v" + the largest vNIC id must fit the 15-character interface name.</summary>
     public const int MaxPrefixLength = 11;

@@ -26,7 +26,8 @@ public sealed class NicBench : IDisposable
         { new Queue<ModelFrame>(), new Queue<ModelFrame>(), new Queue<ModelFrame>() },
     };
 
-    public NicBench(SimConfig config, ulong seed = 1, string? tracePath = null)
+    /// <param name="driverLogger">the driver's log (programming steps, register accesses); none if null.</param>
+    public NicBench(SimConfig config, ulong seed = 1, string? tracePath = null, Microsoft.Extensions.Logging.ILogger<NicDriver>? driverLogger = null)
     {
         Config = config;
         Params = ParamsFor(config);
@@ -35,7 +36,7 @@ public sealed class NicBench : IDisposable
         Model = new NicModel(Params);
         Bus = new MirrorTransport(Sim, Model, Errors) { BeforeAccess = Collect, AfterRtlWrite = CollectThroughCommit };
         Bus.FramesInFlight = () => Outstanding > 0;
-        Driver = new NicDriver(Bus);
+        Driver = new NicDriver(Bus, driverLogger);
         // wait until the session table has cleared itself after reset
         Sim.RunUntilIdle(1_000_000);
     }

@@ -15,9 +15,10 @@ public class ClusterOffloadTests
 {
     private static readonly Lazy<bool> Supported = new(() => ClusterOffload.Supported(new ClusterOptions()));
 
+    // The offload is part of every build: a simulator without its registers is a regression, not a reason to skip.
     [SetUp]
     public void RequireOffload() =>
-        Assume.That(Supported.Value, "the simulator build has no offload registers (docs/nezha-offload.md section 6)");
+        Assert.That(Supported.Value, Is.True, "the simulator build has no offload registers (docs/nezha-offload.md section 6)");
 
     private static long Stat(ClusterNic n, int index) => (long)n.Driver.ReadStat((StatIndex)index);
 

@@ -13,20 +13,9 @@ public class CliTests
     [SetUp] public void SetUp() => _dir = TestFiles.TempDir();
     [TearDown] public void TearDown() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(args);
 
-    private static string OneLine(string err)
-    {
-        string[] lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), $"stderr: {err}");
-        return lines[0].TrimEnd('\r');
-    }
+    private static string OneLine(string err) => Cli.OneLine(err);
 
     private string WriteFile(string name, string text)
     {
@@ -34,6 +23,11 @@ public class CliTests
         File.WriteAllText(path, text);
         return path;
     }
+
+    /// <summary>A complete config with one error: global.nicMac "zz".</summary>
+    private const string BadMacConfig = """
+        { "global": { "nicMac": "zz", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03" } }
+        """;
 
     private string Capture()
     {
@@ -52,20 +46,76 @@ public class CliTests
     }
 
     [Test]
-    public void CheckReportsTheFirstProblemOnOneLine()
+    public void CheckReportsAProblemOnOneLine()
     {
-        string bad = WriteFile("bad.json", """{ "global": { "nicMac": "zz:00:00:00:00:00" } }""");
-        var (code, _, stderr) = Run("check", "--config", bad);
+        string bad = WriteFile("bad.json", """{ "global": { "nicMac": "zz:00:00:00:00:00", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03" } }""");
+        var (code, stdout, stderr) = Run("check", "--config", bad);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stdout, Is.Empty);
         Assert.That(OneLine(stderr), Is.EqualTo($"{bad}: global.nicMac: \"zz:00:00:00:00:00\" is not a MAC address"));
     }
 
     [Test]
-    public void CheckAgainstTheW8BuildFindsTheMtu()
+    public void CheckReportsEveryProblemOneLineEach()
+    {
+        string bad = WriteFile("bad.json", """
+            { "global": { "nicMac": "zz", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03", "mtu": 9 },
+              "vnics": [ { "id": 0, "vni": 1, "mac": "02:00:00:00:00:0a", "ip": "10.0.0.10", "gateway": "10.0.0.1", "aclSet": 1 } ],
+              "routes": [ { "vni": 1, "prefix": "10.0.0.0/33", "type": "mapped" } ],
+              "acls": [ { "set": 0, "rules": [ { "direction": "out", "action": "allow" } ] } ] }
+            """);
+        var (code, stdout, stderr) = Run("check", "--config", bad);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+        {
+            $"{bad}: global.nicMac: \"zz\" is not a MAC address",
+            $"{bad}: global.mtu: 9 is out of range 64..9216",
+            $"{bad}: routes[0].prefix: \"10.0.0.0/33\" is not an IPv4 prefix",
+            $"{bad}: acls[0].rules[0].direction: \"out\" is not one of ingress, egress",
+            $"{bad}: vnics[0].aclSet: ACL set 1 is not defined in acls: every frame of vNIC 0 would be denied",
+        }));
+    }
+
+    [Test]
+    public void CheckWithoutAWidthChecksTheDefaultBuildAndSaysSo()
+    {
+        var (code, stdout, stderr) = Run("check", "--config", TestFiles.DefaultConfig);
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("OK for the w64 build (the default of run, tap and pcap)"));
+
+        // a config only the wider build can hold is refused without --width, as run would refuse it
+        string wide = WriteFile("wide.json", """
+            { "global": { "nicMac": "02:00:00:00:00:01", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03" },
+              "vnics": [ { "id": 20, "vni": 1, "mac": "02:00:00:00:00:0a", "ip": "10.0.0.10", "gateway": "10.0.0.1" } ],
+              "acls": [ { "set": 0 } ] }
+            """);
+        (code, _, stderr) = Run("check", "--config", wide);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(OneLine(stderr), Is.EqualTo($"{wide}: vnics[0].id: 20 is out of range 0..15"));
+        (code, stdout, stderr) = Run("check", "--config", wide, "--width", "512");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(stdout, Does.Contain("OK for the w512 build"));
+    }
+
+    [Test]
+    public void ADirectoryAsConfigIsNamedAsOne()
+    {
+        foreach (string[] args in new[] { new[] { "check", "--config", _dir }, new[] { "run", "--config", _dir },
+                                          new[] { "tap", "--config", _dir, "--socket", "none" } })
+        {
+            var (code, _, stderr) = Run(args);
+            Assert.That(code, Is.EqualTo(ExitCodes.Usage), string.Join(" ", args));
+            Assert.That(OneLine(stderr), Is.EqualTo($"nezha: {_dir}: is a directory, not a config file"), string.Join(" ", args));
+        }
+    }
+
+    [Test]
+    public void CheckAgainstTheW8BuildFindsWhatDoesNotFit()
     {
         var (code, _, stderr) = Run("check", "-c", TestFiles.DefaultConfig, "-w", "8");
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(OneLine(stderr), Does.EndWith("global.mtu: 1600 is out of range 64..1536"));
+        Assert.That(stderr, Does.Contain($"{TestFiles.DefaultConfig}: routes: 5 routes, but the card has 4 route entries"));
     }
 
     [TestCase(new string[0], "nezha: Required command was not provided.")]
@@ -124,7 +174,7 @@ public class CliTests
     [Test]
     public void RunRejectsABadConfigWithOneLine()
     {
-        string bad = WriteFile("bad.json", "{ \"global\": { \"nicMac\": \"zz\" } }");
+        string bad = WriteFile("bad.json", BadMacConfig);
         var (code, _, stderr) = Run("run", "--config", bad);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(OneLine(stderr), Does.EndWith("bad.json: global.nicMac: \"zz\" is not a MAC address"));
@@ -147,7 +197,7 @@ public class CliTests
     [Test]
     public void TapRejectsABadConfigAndBadOptionsWithOneLine()
     {
-        string bad = WriteFile("bad.json", "{ \"global\": { \"nicMac\": \"zz\" } }");
+        string bad = WriteFile("bad.json", BadMacConfig);
         var (code, _, stderr) = Run("tap", "--config", bad, "--socket", "none");
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(OneLine(stderr), Is.EqualTo($"{bad}: global.nicMac: \"zz\" is not a MAC address"));
@@ -162,7 +212,7 @@ public class CliTests
 
         (code, _, stderr) = Run("tap", "--config", TestFiles.DefaultConfig, "-w", "8", "--socket", "none");
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(OneLine(stderr), Does.EndWith("global.mtu: 1600 is out of range 64..1536"));
+        Assert.That(stderr, Does.Contain("routes: 5 routes, but the card has 4 route entries"));
     }
 
     [Test]

@@ -23,6 +23,12 @@ public class ClusterCommandSimTests
             "--json", json, "--verbosity", "quiet"], o, e);
         Assert.That(code, Is.EqualTo(ExitCodes.Ok), e.ToString());
         Assert.That(o.ToString(), Does.Contain("compact").And.Contain("no offload"));
+        string stdout = o.ToString();
+        // ordinal: NUnit's Contain compares by culture, which ignores control characters such as ESC
+        Assert.That(stdout.IndexOf('\u001b'), Is.EqualTo(-1), "no colour codes");
+        Assert.That(stdout, Does.Not.Contain("CPS, 0 FEs").And.Not.Contain("━"), "stdout carries the results only: no progress display");
+        Assert.That(e.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            Has.Some.Match(@"^nezha: CPS, 0 FEs: done at \d+ s$"), "off a terminal, one plain line per finished step on stderr");
 
         var root = JsonNode.Parse(File.ReadAllText(json))!;
         var full = root["cps"]!.AsArray();

@@ -170,7 +170,16 @@ public class NicConfigLoaderTests
     public void LoadNamesAMissingFile()
     {
         var e = Assert.Throws<ConfigException>(() => NicConfigLoader.Load("/nonexistent/nic.json"));
-        Assert.That(e!.Message, Does.StartWith("/nonexistent/nic.json: cannot read: "));
+        Assert.That(e!.Message, Is.EqualTo("/nonexistent/nic.json: no such file"));
+    }
+
+    [Test]
+    public void LoadNamesADirectoryAsOne()
+    {
+        string dir = TestFiles.TempDir();
+        var e = Assert.Throws<ConfigException>(() => NicConfigLoader.Load(dir));
+        Assert.That(e!.Message, Is.EqualTo($"{dir}: is a directory, not a config file"));
+        Directory.Delete(dir);
     }
 
     [Test]
@@ -248,6 +257,10 @@ public class NicConfigLoaderTests
         yield return Case("LocalWithoutVnic", r => R(r, 2).AsObject().Remove("vnic"), "nic.json: routes[2]: missing field \"vnic\" (needed by type local)");
         yield return Case("LocalUndefinedVnic", r => R(r, 2)["vnic"] = 9, "nic.json: routes[2].vnic: vNIC 9 is not defined in vnics");
         yield return Case("LocalVnicRange", r => R(r, 2)["vnic"] = 16, "nic.json: routes[2].vnic: 16 is out of range 0..15", w64);
+        yield return Case("LocalDisabledVnic", r => R(r, 2)["vnic"] = 3,
+            "nic.json: routes[2].vnic: vNIC 3 (vnics[2]) is disabled: every frame routed to 10.0.0.11/32 would be dropped (NO_ROUTE)");
+        yield return Case("LocalVnicWithAnErrorIsNotReportedTwice", r => { V(r, 1)["mac"] = "zz"; },
+            "nic.json: vnics[1].mac: \"zz\" is not a MAC address");
         yield return Case("VtepWithoutVtep", r => R(r, 1).AsObject().Remove("vtep"), "nic.json: routes[1]: missing field \"vtep\" (needed by type vtep)");
         yield return Case("VtepBadIp", r => R(r, 1)["vtep"] = "x", "nic.json: routes[1].vtep: \"x\" is not an IPv4 address");
         yield return Case("VtepOnMapped", r => R(r, 0)["vtep"] = "1.2.3.4", "nic.json: routes[0].vtep: only allowed with type vtep");
@@ -266,6 +279,10 @@ public class NicConfigLoaderTests
         yield return Case("DuplicateMapping", r => M(r, 1)["ip"] = "10.0.0.10", "nic.json: mappings[1].ip: 10.0.0.10 in VNI 100 is already mapped by mappings[0]");
         yield return Case("LocalMappingWithoutVnic", r => M(r, 0)["mac"] = "02:64:00:00:00:99",
             "nic.json: mappings[0].mac: VTEP is this card (192.168.100.1) but no vNIC in VNI 100 has MAC 02:64:00:00:00:99");
+        yield return Case("LocalMappingToAVnicOfAnotherVni", r => M(r, 0)["mac"] = "02:c8:00:00:00:0a",
+            "nic.json: mappings[0].mac: VTEP is this card (192.168.100.1) but no vNIC in VNI 100 has MAC 02:c8:00:00:00:0a");
+        yield return Case("LocalMappingToADisabledVnic", r => { M(r, 0)["vni"] = 200; M(r, 0)["mac"] = "02:c8:00:00:00:0a"; },
+            "nic.json: mappings[0].mac: the vNIC with MAC 02:c8:00:00:00:0a in VNI 200 (vnics[2]) is disabled: every frame to 10.0.0.10 would be dropped (UNKNOWN_VNIC)");
         yield return Case("MappingUnknownField", r => M(r, 0)["vnic"] = 1, "nic.json: mappings[0].vnic: unknown field (expected vni, ip, vtep, mac, tunnel)");
         yield return Case("MappingTunnel", r => M(r, 1)["tunnel"] = "gre", "nic.json: mappings[1].tunnel: \"gre\" is not one of vxlan, geneve");
         yield return Case("MappingTunnelCase", r => M(r, 1)["tunnel"] = "Geneve", "nic.json: mappings[1].tunnel: \"Geneve\" is not one of vxlan, geneve");
@@ -273,6 +290,11 @@ public class NicConfigLoaderTests
 
         // ACLs
         yield return Case("AclSetRangeInAcls", r => r["acls"]![0]!["set"] = 4, "nic.json: acls[0].set: 4 is out of range 0..3", w64);
+        yield return Case("UndefinedAclSet", r => V(r, 1)["aclSet"] = 1,
+            "nic.json: vnics[1].aclSet: ACL set 1 is not defined in acls: every frame of vNIC 1 would be denied");
+        yield return Case("UndefinedAclSetNotReportedWhenASetIsWrong",
+            r => { V(r, 1)["aclSet"] = 1; r["acls"]!.AsArray().Add(new JsonObject { ["set"] = "one" }); },
+            "nic.json: acls[1].set: \"one\" is not a number");
         yield return Case("DuplicateAclSet", r => r["acls"]!.AsArray().Add(new JsonObject { ["set"] = 0 }),
             "nic.json: acls[1].set: ACL set 0 is already defined by acls[0]");
         yield return Case("TooManyRules", r => r["acls"]![0]!["rules"] = new JsonArray(Enumerable.Range(0, 17)
@@ -300,7 +322,63 @@ public class NicConfigLoaderTests
 
     [Test]
     public void DuplicateFieldIsAnError() =>
-        Assert.That(ErrorOf("""{ "global": { "mtu": 1500, "mtu": 1600 } }"""), Is.EqualTo("nic.json: global.mtu: appears twice"));
+        Assert.That(ErrorsOf("""{ "global": { "mtu": 1500, "mtu": 1600 } }""")[0], Is.EqualTo("nic.json: global.mtu: appears twice"));
+
+    private static IReadOnlyList<string> ErrorsOf(string text, NicInfo? limits = null) =>
+        Assert.Throws<ConfigException>(() => Parse(text, limits))!.Errors;
+
+    [Test]
+    public void EveryErrorIsReportedSectionBySection()
+    {
+        string text = Mutated(r =>
+        {
+            r["global"]!["vtepIp"] = "1.2.3";
+            r["global"]!["mtu"] = 10;
+            r["vnics"]![0]!["mac"] = "zz";
+            r["vnics"]![0]!["ip"] = 7;
+            r["vnics"]![1]!["bogus"] = 1;
+            r["routes"]![0]!["type"] = "bridge";
+            r["routes"]![3]!["prefix"] = "10.0.0.11/32";
+            r["mappings"]![1]!["vtep"] = "x";
+            r["acls"]![0]!["rules"]![0]!["action"] = "permit";
+            r["acls"]![0]!["rules"]![2]!["proto"] = "sctp";
+            r["offload"] = new JsonObject { ["maxFes"] = 9, ["offloadAbove"] = "high" };
+        });
+        Assert.That(ErrorsOf(text), Is.EqualTo(new[]
+        {
+            "nic.json: global.vtepIp: \"1.2.3\" is not an IPv4 address",
+            "nic.json: global.mtu: 10 is out of range 64..9216",
+            "nic.json: vnics[0].mac: \"zz\" is not a MAC address",
+            "nic.json: vnics[0].ip: 7 is not an IPv4 address",
+            "nic.json: vnics[1].bogus: unknown field (expected id, vni, mac, ip, gateway, aclSet, enabled)",
+            "nic.json: routes[0].type: \"bridge\" is not one of drop, local, vtep, mapped",
+            "nic.json: routes[3].prefix: 10.0.0.11/32 in VNI 200 is already routed by routes[2]",
+            "nic.json: mappings[1].vtep: \"x\" is not an IPv4 address",
+            "nic.json: acls[0].rules[0].action: \"permit\" is not one of allow, deny",
+            "nic.json: acls[0].rules[2].proto: \"sctp\" is not any, tcp, udp, icmp or a protocol number",
+            "nic.json: offload.offloadAbove: \"high\" is not a number",
+            "nic.json: offload.maxFes: 9 is out of range 1..4",
+        }), "one line each; the wrong vnics[0] neither hides other errors nor invents one (mappings[0] names its MAC)");
+        Assert.That(Assert.Throws<ConfigException>(() => Parse(text))!.Message, Is.EqualTo(string.Join("\n", ErrorsOf(text))));
+    }
+
+    [Test]
+    public void ADisabledVnicMayNameAnUndefinedAclSet()
+    {
+        VnicEntry e = Parse(Base).Vnics.Single(v => v.Id == 3).Entry;
+        Assert.That((e.AclSet, e.Enabled), Is.EqualTo((1, false)), "vnics[2] of Base: set 1 is not defined, the vNIC carries no traffic");
+    }
+
+    [Test]
+    public void VnicsWithoutAclsWouldDenyEverythingAndAreRefused()
+    {
+        Assert.That(ErrorsOf(Mutated(r => r.Remove("acls"))), Is.EqualTo(new[]
+        {
+            "nic.json: vnics[0].aclSet: ACL set 0 is not defined in acls: every frame of vNIC 0 would be denied",
+            "nic.json: vnics[1].aclSet: ACL set 0 (the default) is not defined in acls: every frame of vNIC 1 would be denied",
+        }));
+    }
+
 
     [Test]
     public void RootMustBeAnObject() =>
