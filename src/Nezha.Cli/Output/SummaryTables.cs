@@ -60,10 +60,10 @@ public static class SummaryTables
     /// </summary>
     public static Table BridgeDevices(BridgeSnapshot s)
     {
-        var t = new Table().Title("TAP devices").AddColumn("device").AddColumn("attached to")
+        var t = new Table().Title("TAP devices").AddColumn(new TableColumn("device").NoWrap()).AddColumn(new TableColumn("attached to").NoWrap())
             .Caption("in: from the namespace to the card, out: from the card. lost: dropped by the kernel (in: the device's queue " +
-                     "was full before the bridge read them; out: on receipt); unwritten: writes refused or the device gone");
-        foreach (string c in (string[])["in frames", "in bytes", "in lost", "out frames", "out bytes", "out lost", "unwritten", "held back"])
+                     "was full before the bridge read them; out: on receipt); not written: writes refused or the device gone");
+        foreach (string c in (string[])["in frames", "in bytes", "in lost", "out frames", "out bytes", "out lost", "not written", "held back"])
             t.AddColumn(new TableColumn(c).RightAligned());
         foreach (TapSnapshot d in s.Taps)
             t.AddRow(Markup.Escape(d.Name + (d.Alive ? "" : " (gone)")), Markup.Escape(d.Role),

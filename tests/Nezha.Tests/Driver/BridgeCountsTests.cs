@@ -47,14 +47,14 @@ public class BridgeCountsTests
         Assert.That((t.KernelTxDropped, t.KernelRxDropped, t.Unwritten), Is.EqualTo(((long?)null, (long?)null, 0L)));
     }
 
-    private static string Render(Action<IAnsiConsole> write)
+    private static string Render(Action<IAnsiConsole> write, int width = 400)
     {
         var sw = new StringWriter();
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(sw), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
         });
-        console.Profile.Width = 400;
+        console.Profile.Width = width;
         write(console);
         return sw.ToString();
     }
@@ -70,12 +70,23 @@ public class BridgeCountsTests
         string header = table.Split('\n').First(l => l.Contains("│ device", StringComparison.Ordinal));
         Assert.That(header.Split('│', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Is.EqualTo(new[]
         {
-            "device", "attached to", "in frames", "in bytes", "in lost", "out frames", "out bytes", "out lost", "unwritten", "held back",
+            "device", "attached to", "in frames", "in bytes", "in lost", "out frames", "out bytes", "out lost", "not written", "held back",
         }));
         Assert.That(Row(table, "nzv0"), Is.EqualTo(new[] { "nzv0", "vNIC 0", "3,512", "372,200", "16,490", "8", "962", "7", "1", "352" }));
         Assert.That(Row(table, "nzv1 (gone)"), Is.EqualTo(new[] { "nzv1 (gone)", "vNIC 1", "8", "944", "?", "3,512", "372,218", "?", "40", "1" }),
             "unknown kernel counters show as ?");
         Assert.That(table, Does.Contain("lost: dropped by the kernel"));
+    }
+
+    /// <summary>The bridge's console is 110 columns at least (TapCommand): device names stay whole there.</summary>
+    [Test]
+    public void TheDeviceTableKeepsDeviceNamesWholeAt110Columns()
+    {
+        TapSnapshot wide = Flooded with { Name = "nzb8614ul", Role = "underlay" };
+        string table = Render(c => c.Write(SummaryTables.BridgeDevices(Snapshot(wide))), width: 110);
+        Assert.That(table.Split('\n').Max(l => l.TrimEnd().Length), Is.LessThanOrEqualTo(110));
+        Assert.That(table, Does.Contain("│ nzb8614ul │ underlay "));
+        Assert.That(table, Does.Contain("372,200").And.Contain("16,490").And.Not.Contain("…"));
     }
 
     [Test]
