@@ -43,8 +43,10 @@ local e_not_first = ProtoExpert.new("nezha.not_first", "Not the first Geneve opt
     expert.group.PROTOCOL, expert.severity.WARN)
 nezha.experts = { e_bad, e_not_first }
 
--- The stock Geneve dissector, found when the first packet is dissected (the UDP port table is complete by then).
-local geneve = nil
+-- The stock Geneve dissector: what UDP port 6081 leads to before this script takes the port (Lua scripts are loaded
+-- after the built-in dissectors have registered their ports). It registers no name of its own to look it up by.
+local udp_port = DissectorTable.get("udp.port")
+local geneve = udp_port:get_dissector(GENEVE_PORT)
 
 -- Decodes the Nezha option at offset `at` of the Geneve header in `tvb` (the option header's first byte);
 -- `area_end` is where the option area ends. Returns a short text for the Info column.
@@ -109,8 +111,8 @@ function nezha.dissector(tvb, pinfo, tree)
             index = index + 1
         end
     end
-    if geneve == nil then geneve = Dissector.get("geneve") end
-    local consumed = geneve:call(tvb, pinfo, tree)
+    local consumed = tvb:len()
+    if geneve ~= nil then consumed = geneve:call(tvb, pinfo, tree) end
     if summary ~= nil then
         if summary:find("PROBE", 1, true) then pinfo.cols.protocol:set("Nezha") end
         pinfo.cols.info:prepend(summary .. "; ")
@@ -118,4 +120,4 @@ function nezha.dissector(tvb, pinfo, tree)
     return consumed
 end
 
-DissectorTable.get("udp.port"):add(GENEVE_PORT, nezha)
+udp_port:add(GENEVE_PORT, nezha)

@@ -50,7 +50,7 @@ public static class PcapCommand
             Required = true,
             HelpName = "DIR",
         };
-        var force = new Option<bool>("--force", "-f") { Description = $"Replace an existing {OutputFile} in --out" };
+        var force = new Option<bool>("--force", "-f") { Description = $"Replace an existing {OutputFile} in --out (and the --trace file)" };
         var clock = new Option<double>("--clock-mhz")
         {
             Description = "Clock that turns output cycles into pcapng timestamps",
@@ -58,7 +58,11 @@ public static class PcapCommand
             HelpName = "MHZ",
         };
         var maxCycles = new Option<ulong?>("--max-cycles") { Description = "Give up after this many cycles", HelpName = "N" };
-        var trace = new Option<FileInfo?>("--trace") { Description = "Waveform file (needs the trace flavour of the simulator)", HelpName = "FILE" };
+        var trace = new Option<FileInfo?>("--trace")
+        {
+            Description = "Waveform file, FST (needs the trace flavour of the simulator); in an existing directory, replaced only with --force",
+            HelpName = "FILE",
+        };
         var seed = new Option<ulong>("--seed") { Description = "Simulator seed", DefaultValueFactory = _ => 1, HelpName = "N" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON (nothing else on stdout)" };
 
@@ -100,6 +104,11 @@ public static class PcapCommand
         string outPath = Path.Combine(outDir, OutputFile);
         if (OutputFiles.DirectoryProblem(a.Out.ToString()) is { } dirProblem) throw new UsageException($"--out: {dirProblem}");
         if (OutputFiles.FileProblem(outPath, a.Force) is { } fileProblem) throw new UsageException($"--out: {fileProblem}");
+        if (a.Trace is { } t)
+        {
+            if (t.Directory is { Exists: false } d) throw new UsageException($"--trace: {t}: the directory {d} does not exist");
+            if (OutputFiles.FileProblem(t.FullName, a.Force) is { } traceProblem) throw new UsageException($"--trace: {traceProblem}");
+        }
         List<CaptureFrame> frames = ReadCapture(a.Input);
 
         // Then the output: its directory (the last level, if missing) and the file, under a temporary name until
@@ -124,18 +133,20 @@ public static class PcapCommand
             throw new UsageException($"--out: cannot create a file in {a.Out}: {e.Message}");
         }
 
+        // The simulator writes a trace itself (following links): under a temporary name, renamed when it is closed.
+        string? traceTemp = a.Trace is null ? null : PendingFile.TempPathFor(a.Trace.FullName);
         bool finished = false;
         try
         {
-            using (pending)
-            {
-                int code = Replay(a, ctx, loggers, log, simConfig, config, vnicId, frames, pending);
-                finished = true;
-                return code;
-            }
+            int code;
+            using (pending) code = Replay(a, ctx, loggers, log, simConfig, config, vnicId, frames, pending, traceTemp);
+            if (traceTemp is not null && File.Exists(traceTemp)) File.Move(traceTemp, a.Trace!.FullName, overwrite: a.Force);
+            finished = true;
+            return code;
         }
         finally
         {
+            if (!finished && traceTemp is not null) File.Delete(traceTemp);
             if (!finished && createdDir && !Directory.EnumerateFileSystemEntries(outDir).Any()) Directory.Delete(outDir);
         }
     }
@@ -157,9 +168,9 @@ public static class PcapCommand
     }
 
     private static int Replay(PcapArgs a, CliContext ctx, ILoggerFactory loggers, ILogger log, SimConfig simConfig, NicConfig config,
-        int vnicId, List<CaptureFrame> frames, PendingFile pending)
+        int vnicId, List<CaptureFrame> frames, PendingFile pending, string? tracePath)
     {
-        using var bench = new NicBench(simConfig, a.Seed, a.Trace?.FullName);
+        using var bench = new NicBench(simConfig, a.Seed, tracePath);
         NicDriver driver = bench.Driver;
         driver.Discover();
         driver.Apply(config);

@@ -28,9 +28,16 @@ public sealed class PendingFile : IDisposable
     public static PendingFile Create(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
-            $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}-{Random.Shared.Next():x8}.tmp");
+        string temp = TempPathFor(full);
         return new PendingFile(full, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16));
+    }
+
+    /// <summary>A fresh temporary name beside <paramref name="path"/>: <c>DIR/.NAME.PID-RANDOM.tmp</c>.</summary>
+    public static string TempPathFor(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!,
+            $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}-{Random.Shared.Next():x8}.tmp");
     }
 
     /// <summary>

@@ -107,6 +107,20 @@ public class PcapCommandTests
         Assert.That(Refused(Pcap(_dir, "--force")), Is.EqualTo($"nezha: --out: {existing} is a directory; not replaced"));
     }
 
+    /// <summary>The simulator writes --trace itself: the same rules, checked before it starts.</summary>
+    [Test]
+    public void AnExistingTraceIsNotReplacedWithoutForceNorADirectoryMade()
+    {
+        string trace = Path.Combine(_dir, "wave.fst");
+        File.WriteAllText(trace, "someone's waveform");
+        Assert.That(Refused(Pcap(Path.Combine(_dir, "out"), "--trace", trace)), Is.EqualTo($"nezha: --trace: {trace} already exists (--force replaces it)"));
+        Assert.That(File.ReadAllText(trace), Is.EqualTo("someone's waveform"));
+        string missing = Path.Combine(_dir, "nodir", "wave.fst");
+        Assert.That(Refused(Pcap(Path.Combine(_dir, "out"), "--trace", missing)),
+            Is.EqualTo($"nezha: --trace: {missing}: the directory {Path.Combine(_dir, "nodir")} does not exist"));
+        Assert.That(Entries(), Is.EqualTo(new[] { "in.pcap", "wave.fst" }));
+    }
+
     [Test]
     public void VnicMustBeAnEnabledVnicOfTheConfig()
     {
