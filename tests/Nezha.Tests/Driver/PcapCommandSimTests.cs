@@ -38,14 +38,8 @@ public class PcapCommandSimTests
         return input;
     }
 
-    private (int Code, string Out, string Err) Pcap(params string[] extra)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(["pcap", "--config", TestFiles.DefaultConfig, "--port", "host", "--vnic", "0", "--out", _dir,
-            "--verbosity", "quiet", .. extra], o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private (int Code, string Out, string Err) Pcap(params string[] extra) =>
+        CliRun.Run(["pcap", "--config", TestFiles.DefaultConfig, "--port", "host", "--vnic", "0", "--out", _dir, "--verbosity", "quiet", .. extra]);
 
     [Test]
     public void ReplaysAHostCaptureIntoOnePcapNgWithAnInterfacePerPort()
@@ -154,10 +148,8 @@ public class PcapCommandSimTests
         string input = Path.Combine(_dir, "net.pcap");
         using (var w = PcapWriter.Create(input))
             w.Write(Ethernet(Mac("02:00:00:00:01:01"), Mac("02:00:00:00:fe:01"), 0x86DD, Payload(60)), 0); // IPv6: UNSUPPORTED
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(["pcap", "-c", TestFiles.DefaultConfig, "-i", input, "-p", "net", "-o", _dir, "--json"], o, e);
-        Assert.That(code, Is.EqualTo(ExitCodes.Ok), e.ToString());
+        var (code, _, stderr) = CliRun.Run("pcap", "-c", TestFiles.DefaultConfig, "-i", input, "-p", "net", "-o", _dir, "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
         CaptureFile cap = CaptureReader.ReadAll(File.ReadAllBytes(Path.Combine(_dir, "replay.pcapng")));
         CaptureFrame f = cap.Frames.Single();
         Assert.That((cap.Interfaces[f.Interface].Name, f.Direction, f.Comment),

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Nezha.Cli;
 using Nezha.Verify.Pcap;
 using NUnit.Framework;
+using static Nezha.Tests.Driver.CliRun;
 
 namespace Nezha.Tests.Driver;
 
@@ -16,24 +17,6 @@ public class PcapCommandTests
 
     [SetUp] public void SetUp() => _dir = TestFiles.TempDir();
     [TearDown] public void TearDown() => Directory.Delete(_dir, true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = NezhaApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
-    /// <summary>Exit 2 and exactly one line on stderr, nothing on stdout.</summary>
-    private static string Refused((int Code, string Out, string Err) r)
-    {
-        Assert.That(r.Code, Is.EqualTo(ExitCodes.Usage), r.Err);
-        Assert.That(r.Out, Is.Empty);
-        string[] lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), $"stderr: {r.Err}");
-        return lines[0].TrimEnd('\r');
-    }
 
     private string Capture()
     {

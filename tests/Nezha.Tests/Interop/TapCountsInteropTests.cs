@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Nezha.Cli;
 using Nezha.Verify.Tap;
+using Nezha.Tests.Driver;
 using NUnit.Framework;
 
 namespace Nezha.Tests.Interop;
@@ -49,14 +50,14 @@ public class TapCountsInteropTests : InteropFixture
         long accounted = d.FramesIn - before.Tap(dev0)!.FramesIn + d.KernelTxDropped!.Value;
         Assert.That(accounted, Is.InRange(sent, sent + 50), "every datagram was read by the bridge or counted as dropped (plus a few ARP frames)");
 
-        var o = new StringWriter();
-        var e = new StringWriter();
         string socket = Path.Combine(CaptureDirectory, "control.sock");
-        Assert.That(NezhaApp.Run(["stats", "--socket", socket, "--json"], o, e), Is.EqualTo(ExitCodes.Ok), e.ToString());
-        TapSnapshot viaSocket = BridgeSnapshot.FromJson(o.ToString()).Tap(dev0)!;
+        var json = CliRun.Run("stats", "--socket", socket, "--json");
+        Assert.That(json.Code, Is.EqualTo(ExitCodes.Ok), json.Err);
+        TapSnapshot viaSocket = BridgeSnapshot.FromJson(json.Out).Tap(dev0)!;
         Assert.That(viaSocket.KernelTxDropped, Is.GreaterThanOrEqualTo(d.KernelTxDropped), "nezha stats --json carries the count");
-        Assert.That(NezhaApp.Run(["stats", "--socket", socket], o = new StringWriter(), e), Is.EqualTo(ExitCodes.Ok), e.ToString());
-        Assert.That(o.ToString(), Does.Contain("in lost").And.Contain($"{viaSocket.KernelTxDropped:N0} frame(s) sent by the namespaces never reached the card"));
+        var tables = CliRun.Run("stats", "--socket", socket);
+        Assert.That(tables.Code, Is.EqualTo(ExitCodes.Ok), tables.Err);
+        Assert.That(tables.Out, Does.Contain("in lost").And.Contain($"{viaSocket.KernelTxDropped:N0} frame(s) sent by the namespaces never reached the card"));
 
         BridgeSnapshot final = Finish();
         Assert.That(final.Tap(dev0)!.KernelTxDropped, Is.GreaterThanOrEqualTo(d.KernelTxDropped), "in the final counters too");

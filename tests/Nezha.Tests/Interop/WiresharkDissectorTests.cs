@@ -107,32 +107,34 @@ public class WiresharkDissectorTests
             new("", "", "", "", "", "", "", "", "", "", "", 100));
     }
 
+    private static readonly List<(string Name, byte[] Packet, Expected Expected)> All = Packets().ToList();
+    private string _dir = null!, _pcap = null!;
+
+    /// <summary>All the packets in one pcap, in order.</summary>
+    [OneTimeSetUp]
+    public void WriteCapture()
+    {
+        _dir = TestFiles.TempDir();
+        _pcap = Path.Combine(_dir, "context.pcap");
+        using var w = PcapWriter.Create(_pcap);
+        for (int i = 0; i < All.Count; i++) w.Write(All[i].Packet, (ulong)i * 1000);
+    }
+
+    [OneTimeTearDown] public void RemoveCapture() => Directory.Delete(_dir, true);
+
     [Test]
     public void TsharkDecodesEveryFieldOfEveryKind()
     {
-        var packets = Packets().ToList();
-        string dir = TestFiles.TempDir();
-        try
+        List<string> lines = Tshark.Fields(_pcap, ["-X", $"lua_script:{Script}"], Fields);
+        Assert.That(lines, Has.Count.EqualTo(All.Count), string.Join("\n", lines));
+        for (int i = 0; i < All.Count; i++)
         {
-            string pcap = Path.Combine(dir, "context.pcap");
-            using (var w = PcapWriter.Create(pcap))
-                for (int i = 0; i < packets.Count; i++) w.Write(packets[i].Packet, (ulong)i * 1000);
-
-            List<string> lines = Tshark.Fields(pcap, ["-X", $"lua_script:{Script}"], Fields);
-            Assert.That(lines, Has.Count.EqualTo(packets.Count), string.Join("\n", lines));
-            for (int i = 0; i < packets.Count; i++)
-            {
-                string[] got = lines[i].Split('\t');
-                if (got.SequenceEqual(packets[i].Expected.Columns)) continue;
-                string tree = Host.Run("tshark", ["-n", "-r", pcap, "-X", $"lua_script:{Script}", "-V", "-Y", $"frame.number == {i + 1}"],
-                    TimeSpan.FromSeconds(60), check: false).Out;
-                Assert.Fail($"{packets[i].Name}:\n  fields   {string.Join(" | ", Fields)}\n  expected {string.Join(" | ", packets[i].Expected.Columns)}" +
-                            $"\n  got      {string.Join(" | ", got)}\n{tree}");
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
+            string[] got = lines[i].Split('\t');
+            if (got.SequenceEqual(All[i].Expected.Columns)) continue;
+            string tree = Host.Run("tshark", ["-n", "-r", _pcap, "-X", $"lua_script:{Script}", "-V", "-Y", $"frame.number == {i + 1}"],
+                TimeSpan.FromSeconds(60), check: false).Out;
+            Assert.Fail($"{All[i].Name}:\n  fields   {string.Join(" | ", Fields)}\n  expected {string.Join(" | ", All[i].Expected.Columns)}" +
+                        $"\n  got      {string.Join(" | ", got)}\n{tree}");
         }
     }
 
@@ -140,25 +142,13 @@ public class WiresharkDissectorTests
     [Test]
     public void TheInfoColumnNamesTheContextAndTheInnerFrameIsStillDecoded()
     {
-        var packets = Packets().ToList();
-        string dir = TestFiles.TempDir();
-        try
-        {
-            string pcap = Path.Combine(dir, "context.pcap");
-            using (var w = PcapWriter.Create(pcap))
-                foreach (var p in packets) w.Write(p.Packet, 0);
-            List<string> lines = Tshark.Fields(pcap, ["-X", $"lua_script:{Script}"], "_ws.col.Protocol", "_ws.col.Info", "ip.src", "tcp.dstport");
-            Assert.That(lines[0], Does.StartWith("TCP\tNezha REQUEST egress vNIC 5 v7; "));
-            Assert.That(lines[0], Does.EndWith("\t192.168.100.1,10.0.0.10\t80"), "outer and inner IP, the inner TCP header");
-            Assert.That(lines[2], Does.Contain("Nezha VERDICT egress vNIC 9 v1; "));
-            Assert.That(lines[4], Does.StartWith("Nezha\tNezha PROBE tick 1234"));
-            Assert.That(lines[5], Does.StartWith("Nezha\tNezha PROBE_REPLY tick 65535"));
-            Assert.That(lines[^1], Does.Not.Contain("Nezha"));
-        }
-        finally
-        {
-            Directory.Delete(dir, true);
-        }
+        List<string> lines = Tshark.Fields(_pcap, ["-X", $"lua_script:{Script}"], "_ws.col.Protocol", "_ws.col.Info", "ip.src", "tcp.dstport");
+        Assert.That(lines[0], Does.StartWith("TCP\tNezha REQUEST egress vNIC 5 v7; "));
+        Assert.That(lines[0], Does.EndWith("\t192.168.100.1,10.0.0.10\t80"), "outer and inner IP, the inner TCP header");
+        Assert.That(lines[2], Does.Contain("Nezha VERDICT egress vNIC 9 v1; "));
+        Assert.That(lines[4], Does.StartWith("Nezha\tNezha PROBE tick 1234"));
+        Assert.That(lines[5], Does.StartWith("Nezha\tNezha PROBE_REPLY tick 65535"));
+        Assert.That(lines[^1], Does.Not.Contain("Nezha"));
     }
 
     private static string Script => TestFiles.Find(Path.Combine("tools", "wireshark", "nezha.lua"));
