@@ -139,7 +139,7 @@ public static class PcapCommand
         try
         {
             int code;
-            using (pending) code = Replay(a, ctx, loggers, log, simConfig, config, vnicId, frames, pending, traceTemp);
+            using (pending) code = Replay(a, ctx, log, simConfig, config, vnicId, frames, pending, traceTemp);
             if (traceTemp is not null && File.Exists(traceTemp)) File.Move(traceTemp, a.Trace!.FullName, overwrite: a.Force);
             finished = true;
             return code;
@@ -167,7 +167,7 @@ public static class PcapCommand
         return id;
     }
 
-    private static int Replay(PcapArgs a, CliContext ctx, ILoggerFactory loggers, ILogger log, SimConfig simConfig, NicConfig config,
+    private static int Replay(PcapArgs a, CliContext ctx, ILogger log, SimConfig simConfig, NicConfig config,
         int vnicId, List<CaptureFrame> frames, PendingFile pending, string? tracePath)
     {
         using var bench = new NicBench(simConfig, a.Seed, tracePath);
