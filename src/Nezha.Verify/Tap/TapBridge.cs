@@ -522,7 +522,14 @@ public sealed class TapBridge : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 port.Capture = null;
-                capture.Dispose();
+                try
+                {
+                    capture.Dispose();
+                }
+                catch (IOException)
+                {
+                    // the same trouble again while flushing: the capture is given up either way
+                }
                 _log.LogWarning("{Device}: capture stopped: {Error}", port.Tap.Name, e.Message);
             }
         }
