@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Nezha.Cli.Output;
 using Nezha.Driver.Config;
+using Nezha.Verify.Pcap;
 using Nezha.Verify.Sim;
 using Nezha.Verify.Tap;
 using Spectre.Console;
@@ -36,9 +37,22 @@ public static class TapCommand
         };
         var capture = new Option<DirectoryInfo?>("--capture")
         {
-            Description = "Write every frame the bridge writes to a device to DIR/DEVICE.pcap",
+            Description = "Write every frame the bridge writes to a device to DIR/DEVICE.pcap (DIR: created if only its last level is missing)",
             HelpName = "DIR",
         };
+        var captureLimit = new Option<long>("--capture-limit")
+        {
+            Description = "Largest capture file in MB (1,000,000 bytes); a full one becomes DEVICE.1.pcap (0: no limit)",
+            DefaultValueFactory = _ => TapBridgeOptions.DefaultCaptureLimitMB,
+            HelpName = "MB",
+        };
+        var captureFiles = new Option<int>("--capture-files")
+        {
+            Description = "Capture files kept per device, the current one included; the oldest is deleted",
+            DefaultValueFactory = _ => TapBridgeOptions.DefaultCaptureFiles,
+            HelpName = "N",
+        };
+        var force = new Option<bool>("--force", "-f") { Description = "Replace capture files of an earlier run in --capture" };
         var socket = new Option<string?>("--socket")
         {
             Description = "Control socket for `nezha stats` (default /run/nezha/PREFIX.sock; none = no socket)",
@@ -54,20 +68,28 @@ public static class TapCommand
 
         var cmd = new Command("tap", "Bridge the simulated card to TAP devices (one per vNIC, one for the underlay) until interrupted.")
         {
-            config, width, prefix, clock, capture, socket, check, seed,
+            config, width, prefix, clock, capture, captureLimit, captureFiles, force, socket, check, seed,
         };
         cmd.SetAction(parse => ctx.Invoke(parse, loggers => Execute(ctx, loggers,
             parse.GetValue(config)!, parse.GetValue(width), parse.GetValue(prefix)!, parse.GetValue(clock),
-            parse.GetValue(capture), parse.GetValue(socket), parse.GetValue(check), parse.GetValue(seed))));
+            new CaptureArgs(parse.GetValue(capture), parse.GetValue(captureLimit), parse.GetValue(captureFiles), parse.GetValue(force)),
+            parse.GetValue(socket), parse.GetValue(check), parse.GetValue(seed))));
         return cmd;
     }
 
+    private sealed record CaptureArgs(DirectoryInfo? Directory, long LimitMB, int Files, bool Force);
+
+    /// <summary>The largest --capture-limit: a million MB, a terabyte per file.</summary>
+    private const long MaxCaptureLimitMB = 1_000_000;
+
     private static int Execute(CliContext ctx, ILoggerFactory loggers, FileInfo configFile, int width, string prefix,
-        double clockMhz, DirectoryInfo? capture, string? socket, bool check, ulong seed)
+        double clockMhz, CaptureArgs capture, string? socket, bool check, ulong seed)
     {
         // Everything is checked before anything is created.
         SimOptions.ConfigFile(configFile);
         SimConfig build = SimOptions.ToSimConfig(width);
+        if (capture.LimitMB is < 0 or > MaxCaptureLimitMB)
+            throw new UsageException($"--capture-limit: {capture.LimitMB} is not 0..{MaxCaptureLimitMB} MB");
         NicConfig config = NicConfigLoader.Load(configFile.ToString(), KnownBuilds.For(width));
         string? socketPath = socket switch
         {
@@ -82,7 +104,10 @@ public static class TapCommand
             Build = build,
             Prefix = prefix,
             ClockMhz = clockMhz,
-            CaptureDirectory = capture?.FullName,
+            CaptureDirectory = capture.Directory?.FullName,
+            CaptureLimitBytes = capture.LimitMB * 1_000_000,
+            CaptureFiles = capture.Files,
+            ReplaceCaptures = capture.Force,
             ControlSocket = socketPath,
             Check = check,
             Seed = seed,
@@ -96,18 +121,44 @@ public static class TapCommand
             throw new UsageException(e.Message);
         }
         if (socketPath is not null && ControlServer.PathProblem(socketPath) is { } socketProblem) throw new UsageException($"--socket {socketProblem}");
-        if (capture is { Exists: false } && File.Exists(capture.FullName))
-            throw new UsageException($"--capture: {capture} is a file, not a directory");
-        TapDevice.CheckAccess();
+        if (capture.Directory is null && (capture.Force || capture.LimitMB != TapBridgeOptions.DefaultCaptureLimitMB
+                                          || capture.Files != TapBridgeOptions.DefaultCaptureFiles))
+            throw new UsageException("--force, --capture-limit and --capture-files only apply with --capture");
+        // The capture directory (its last level, if missing) is made, and shown to take files, before anything else.
+        bool madeCaptureDir = false;
+        if (capture.Directory is { } dir)
+        {
+            try
+            {
+                madeCaptureDir = OutputFiles.PrepareDirectory(dir.ToString());
+            }
+            catch (IOException e)
+            {
+                throw new UsageException($"--capture: {e.Message}");
+            }
+        }
+        TapBridge created;
+        try
+        {
+            TapDevice.CheckAccess();
+            created = TapBridge.Create(options, loggers);
+        }
+        catch
+        {
+            if (madeCaptureDir && !Directory.EnumerateFileSystemEntries(capture.Directory!.FullName).Any())
+                Directory.Delete(capture.Directory.FullName);
+            throw;
+        }
 
         var console = CliConsole.Create(ctx.Out);
         var print = new object();
-        using TapBridge bridge = TapBridge.Create(options, loggers);
+        using TapBridge bridge = created;
 
         console.MarkupLineInterpolated($"[bold]Nezha[/] w{width} card on TAP devices: {string.Join(", ", bridge.Devices)} (config {configFile.Name})");
         console.MarkupLineInterpolated($"clock: {bridge.ClockDescription}");
         if (bridge.ControlSocketPath is { } sp) console.MarkupLineInterpolated($"counters: nezha stats --socket {sp}");
-        if (bridge.CaptureFiles.Count > 0) console.MarkupLineInterpolated($"captures: {Path.GetDirectoryName(bridge.CaptureFiles[0])}/*.pcap");
+        if (bridge.CaptureFiles.Count > 0)
+            console.MarkupLineInterpolated($"captures: {Path.GetDirectoryName(bridge.CaptureFiles[0])}/DEVICE.pcap, {(options.CaptureLimitBytes == 0 ? "no size limit" : $"at most {capture.LimitMB} MB per file, {options.CaptureFiles} files per device (DEVICE.1.pcap ... older)")}");
         console.MarkupLine(Console.IsInputRedirected
             ? "SIGUSR1 prints the counters; Ctrl-C or SIGTERM stops and removes the devices."
             : "Enter (or SIGUSR1) prints the counters; Ctrl-C or SIGTERM stops and removes the devices.");

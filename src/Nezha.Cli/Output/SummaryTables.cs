@@ -57,16 +57,23 @@ public static class SummaryTables
         return t;
     }
 
-    /// <summary>The TAP devices of a bridge: frames each way, refused writes, reads held back.</summary>
+    /// <summary>
+    /// The TAP devices of a bridge: frames each way and the frames lost on the way — in: dropped by the kernel
+    /// before the bridge read them (the device's TX queue was full), out: dropped by the kernel after the bridge
+    /// wrote them, or not written (refused, or the device was gone) — and the times reading was held back.
+    /// </summary>
     public static Table BridgeDevices(BridgeSnapshot s)
     {
-        var t = new Table().Title("TAP devices").AddColumn("device").AddColumn("attached to");
-        foreach (string c in (string[])["in frames", "in bytes", "out frames", "out bytes", "write errors", "held back"])
+        var t = new Table().Title("TAP devices").AddColumn(new TableColumn("device").NoWrap()).AddColumn(new TableColumn("attached to").NoWrap())
+            .Caption("in: from the namespace to the card, out: from the card. lost: dropped by the kernel (in: the device's queue " +
+                     "was full before the bridge read them; out: on receipt); not written: writes refused or the device gone");
+        foreach (string c in (string[])["in frames", "in bytes", "in lost", "out frames", "out bytes", "out lost", "not written", "held back"])
             t.AddColumn(new TableColumn(c).RightAligned());
         foreach (TapSnapshot d in s.Taps)
             t.AddRow(Markup.Escape(d.Name + (d.Alive ? "" : " (gone)")), Markup.Escape(d.Role),
-                d.FramesIn.ToString("N0"), d.BytesIn.ToString("N0"), d.FramesOut.ToString("N0"), d.BytesOut.ToString("N0"),
-                d.WriteErrors.ToString("N0"), d.Deferred.ToString("N0"));
+                d.FramesIn.ToString("N0"), d.BytesIn.ToString("N0"), d.KernelTxDropped?.ToString("N0") ?? "?",
+                d.FramesOut.ToString("N0"), d.BytesOut.ToString("N0"), d.KernelRxDropped?.ToString("N0") ?? "?",
+                (d.WriteErrors + d.Unwritten).ToString("N0"), d.Deferred.ToString("N0"));
         return t;
     }
 
@@ -84,6 +91,12 @@ public static class SummaryTables
         host.AddRow("ARP replies for the VTEP (underlay)", s.UnderlayArpReplies.ToString("N0"));
         if (s.Undeliverable > 0) host.AddRow("frames for a vNIC without a device", s.Undeliverable.ToString("N0"));
         console.Write(host);
+        long lostIn = s.Taps.Sum(t => t.KernelTxDropped ?? 0), lostOut = s.Taps.Sum(t => t.KernelRxDropped ?? 0);
+        long unwritten = s.Taps.Sum(t => t.WriteErrors + t.Unwritten) + s.Undeliverable;
+        if (lostIn > 0)
+            console.MarkupLineInterpolated($"[yellow]{lostIn:N0} frame(s) sent by the namespaces never reached the card: the kernel dropped them in the TAP queues (the card took frames slower than they came)[/]");
+        if (lostOut + unwritten > 0)
+            console.MarkupLineInterpolated($"[yellow]{lostOut + unwritten:N0} frame(s) the card emitted never reached a namespace: {lostOut:N0} dropped by the kernel on receipt, {unwritten:N0} not written by the bridge[/]");
         if (!s.Checked)
             console.MarkupLine("golden-model check: off");
         else if (s.Mismatches == 0)

@@ -8,13 +8,16 @@ public static class CaptureReader
     /// <summary>Every frame of the file. Only Ethernet captures are accepted.</summary>
     public static List<CaptureFrame> ReadFile(string path) => Read(File.ReadAllBytes(path));
 
-    public static List<CaptureFrame> Read(ReadOnlyMemory<byte> file)
+    public static List<CaptureFrame> Read(ReadOnlyMemory<byte> file) => ReadAll(file).Frames;
+
+    /// <summary>The interfaces and frames of the file (a classic pcap has one interface without a name).</summary>
+    public static CaptureFile ReadAll(ReadOnlyMemory<byte> file)
     {
         if (file.Length < 4) throw new CaptureFormatException("file is too short to be a capture");
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(file.Span);
         return magic == PcapNgReader.SectionHeaderType
             ? PcapNgReader.Read(file)
-            : PcapReader.Read(file);
+            : new CaptureFile([new CaptureInterface(0, LinkType.Ethernet, null, null)], PcapReader.Read(file));
     }
 }
 
@@ -41,7 +44,7 @@ public static class PcapReader
         var r = new EndianReader(bigEndian);
         uint linkType = r.U32(s[20..]) & 0x0FFF_FFFF;
         if (linkType != LinkType.Ethernet)
-            throw new CaptureFormatException($"link type {linkType} is not Ethernet (1)");
+            throw new CaptureFormatException($"link type {LinkType.Describe(linkType)} is not Ethernet (1)");
 
         var frames = new List<CaptureFrame>();
         int pos = FileHeaderLength;
@@ -65,22 +68,25 @@ public static class PcapReader
 
 /// <summary>
 /// pcapng: section header, interface description, enhanced and simple packet blocks (and the obsolete packet
-/// block); other blocks are skipped. Every interface must be Ethernet.
+/// block); other blocks are skipped. Every interface must be Ethernet. Interfaces are numbered over the whole
+/// file (the first interface of a later section follows the last one of the section before), as Wireshark
+/// numbers them; an interface's name and description and a packet's comments and direction are kept.
 /// </summary>
 public static class PcapNgReader
 {
     public const uint SectionHeaderType = 0x0A0D0D0A;
-    private const uint ByteOrderMagic = 0x1A2B3C4D;
-    private const uint InterfaceDescription = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6;
-    private const ushort OptEndOfOpt = 0, OptIfTsResol = 9;
+    public const uint ByteOrderMagic = 0x1A2B3C4D;
+    public const uint InterfaceDescription = 1, ObsoletePacket = 2, SimplePacket = 3, EnhancedPacket = 6;
+    public const ushort OptEndOfOpt = 0, OptComment = 1, OptIfName = 2, OptIfDescription = 3, OptIfTsResol = 9, OptEpbFlags = 2;
 
-    private sealed record Interface(uint LinkType, uint SnapLen, ulong UnitsPerSecond);
+    private sealed record Interface(CaptureInterface Info, uint SnapLen, ulong UnitsPerSecond);
 
-    public static List<CaptureFrame> Read(ReadOnlyMemory<byte> file)
+    public static CaptureFile Read(ReadOnlyMemory<byte> file)
     {
         ReadOnlySpan<byte> s = file.Span;
         var frames = new List<CaptureFrame>();
-        var interfaces = new List<Interface>();
+        var all = new List<CaptureInterface>();
+        var section = new List<Interface>();
         var r = new EndianReader(false);
         int pos = 0;
         while (pos < s.Length)
@@ -93,7 +99,7 @@ public static class PcapNgReader
                 if (bom == ByteOrderMagic) r = new EndianReader(false);
                 else if (BinaryPrimitives.ReverseEndianness(bom) == ByteOrderMagic) r = new EndianReader(true);
                 else throw new CaptureFormatException($"section at offset {pos} has a bad byte-order magic");
-                interfaces.Clear();
+                section.Clear();
             }
             else type = r.U32(s[pos..]);
             uint totalLen = r.U32(s[(pos + 4)..]);
@@ -105,68 +111,101 @@ public static class PcapNgReader
             switch (type)
             {
                 case InterfaceDescription:
-                    interfaces.Add(ReadInterface(body, r, pos));
-                    break;
-                case EnhancedPacket:
                 {
-                    if (body.Length < 20) throw new CaptureFormatException($"packet block at offset {pos} is truncated");
-                    Interface ifc = Lookup(interfaces, r.U32(body), pos);
-                    ulong ts = ((ulong)r.U32(body[4..]) << 32) | r.U32(body[8..]);
-                    uint capLen = r.U32(body[12..]), origLen = r.U32(body[16..]);
-                    if (capLen > body.Length - 20) throw new CaptureFormatException($"packet block at offset {pos} is truncated");
-                    frames.Add(new CaptureFrame(file.Slice(bodyOffset + 20, (int)capLen), (int)Math.Max(origLen, capLen), ToNs(ts, ifc)));
+                    Interface ifc = ReadInterface(body, r, pos, all.Count);
+                    section.Add(ifc);
+                    all.Add(ifc.Info);
                     break;
                 }
+                case EnhancedPacket:
                 case ObsoletePacket:
                 {
                     if (body.Length < 20) throw new CaptureFormatException($"packet block at offset {pos} is truncated");
-                    Interface ifc = Lookup(interfaces, r.U16(body), pos);
+                    Interface ifc = Lookup(section, type == EnhancedPacket ? r.U32(body) : r.U16(body), pos);
                     ulong ts = ((ulong)r.U32(body[4..]) << 32) | r.U32(body[8..]);
                     uint capLen = r.U32(body[12..]), origLen = r.U32(body[16..]);
                     if (capLen > body.Length - 20) throw new CaptureFormatException($"packet block at offset {pos} is truncated");
-                    frames.Add(new CaptureFrame(file.Slice(bodyOffset + 20, (int)capLen), (int)Math.Max(origLen, capLen), ToNs(ts, ifc)));
+                    string? comment = null;
+                    var direction = PacketDirection.Unknown;
+                    int optAt = 20 + (int)((capLen + 3) & ~3u);
+                    if (type == EnhancedPacket && optAt < body.Length)
+                        ReadPacketOptions(body[optAt..], r, out comment, out direction);
+                    frames.Add(new CaptureFrame(file.Slice(bodyOffset + 20, (int)capLen), (int)Math.Max(origLen, capLen), ToNs(ts, ifc),
+                        ifc.Info.Id, comment, direction));
                     break;
                 }
                 case SimplePacket:
                 {
                     if (body.Length < 4) throw new CaptureFormatException($"packet block at offset {pos} is truncated");
-                    Interface ifc = Lookup(interfaces, 0, pos);
+                    Interface ifc = Lookup(section, 0, pos);
                     uint origLen = r.U32(body);
                     int capLen = (int)Math.Min(origLen, (uint)(body.Length - 4));
                     if (ifc.SnapLen != 0) capLen = (int)Math.Min((uint)capLen, ifc.SnapLen);
-                    frames.Add(new CaptureFrame(file.Slice(bodyOffset + 4, capLen), (int)origLen, 0));
+                    frames.Add(new CaptureFrame(file.Slice(bodyOffset + 4, capLen), (int)origLen, 0, ifc.Info.Id));
                     break;
                 }
             }
             pos += (int)totalLen;
         }
-        return frames;
+        return new CaptureFile(all, frames);
     }
 
-    private static Interface ReadInterface(ReadOnlySpan<byte> body, EndianReader r, int pos)
+    private static Interface ReadInterface(ReadOnlySpan<byte> body, EndianReader r, int pos, int id)
     {
         if (body.Length < 8) throw new CaptureFormatException($"interface block at offset {pos} is truncated");
         uint linkType = r.U16(body);
         if (linkType != LinkType.Ethernet)
-            throw new CaptureFormatException($"interface {pos}: link type {linkType} is not Ethernet (1)");
+            throw new CaptureFormatException($"interface {id}: link type {LinkType.Describe(linkType)} is not Ethernet (1)");
         uint snapLen = r.U32(body[4..]);
         ulong units = 1_000_000;
-        ReadOnlySpan<byte> opts = body[8..];
-        while (opts.Length >= 4)
+        string? name = null, description = null;
+        for (var o = new OptionReader(body[8..], r); o.Next();)
         {
-            ushort code = r.U16(opts), len = r.U16(opts[2..]);
-            if (code == OptEndOfOpt || 4 + len > opts.Length) break;
-            if (code == OptIfTsResol && len >= 1)
+            if (o.Code == OptIfName) name = Utf8(o.Value);
+            else if (o.Code == OptIfDescription) description = Utf8(o.Value);
+            else if (o.Code == OptIfTsResol && o.Value.Length >= 1)
             {
-                byte v = opts[4];
+                byte v = o.Value[0];
                 int exp = v & 0x7F;
                 units = (v & 0x80) != 0 ? (exp < 64 ? 1UL << exp : 0) : Pow10(exp);
-                if (units == 0) throw new CaptureFormatException($"interface block at offset {pos}: unsupported timestamp resolution 0x{v:X2}");
+                if (units == 0) throw new CaptureFormatException($"interface {id}: unsupported timestamp resolution 0x{v:X2}");
             }
-            opts = opts[(4 + ((len + 3) & ~3))..];
         }
-        return new Interface(linkType, snapLen, units);
+        return new Interface(new CaptureInterface(id, linkType, name, description), snapLen, units);
     }
+
+    private static void ReadPacketOptions(ReadOnlySpan<byte> opts, EndianReader r, out string? comment, out PacketDirection direction)
+    {
+        comment = null;
+        direction = PacketDirection.Unknown;
+        for (var o = new OptionReader(opts, r); o.Next();)
+        {
+            if (o.Code == OptComment) comment = comment is null ? Utf8(o.Value) : comment + "\n" + Utf8(o.Value);
+            else if (o.Code == OptEpbFlags && o.Value.Length >= 4) direction = (PacketDirection)(r.U32(o.Value) & 3);
+        }
+    }
+
+    /// <summary>Walks the options of a block (code and value) up to opt_endofopt or the end of the area.</summary>
+    private ref struct OptionReader(ReadOnlySpan<byte> area, EndianReader r)
+    {
+        private ReadOnlySpan<byte> _rest = area;
+
+        public ushort Code { get; private set; }
+        public ReadOnlySpan<byte> Value { get; private set; }
+
+        public bool Next()
+        {
+            if (_rest.Length < 4) return false;
+            ushort code = r.U16(_rest), len = r.U16(_rest[2..]);
+            if (code == OptEndOfOpt || 4 + len > _rest.Length) return false;
+            Code = code;
+            Value = _rest.Slice(4, len);
+            _rest = _rest[Math.Min(_rest.Length, 4 + ((len + 3) & ~3))..];
+            return true;
+        }
+    }
+
+    private static string Utf8(ReadOnlySpan<byte> b) => System.Text.Encoding.UTF8.GetString(b).TrimEnd('\0');
 
     private static ulong Pow10(int exp)
     {
@@ -176,9 +215,9 @@ public static class PcapNgReader
         return v;
     }
 
-    private static Interface Lookup(List<Interface> interfaces, uint id, int pos) =>
-        id < interfaces.Count ? interfaces[(int)id]
-            : throw new CaptureFormatException($"packet block at offset {pos} names interface {id}, which is not described");
+    private static Interface Lookup(List<Interface> section, uint id, int pos) =>
+        id < section.Count ? section[(int)id]
+            : throw new CaptureFormatException($"packet block at offset {pos} names interface {id} of its section, which is not described");
 
     private static ulong ToNs(ulong ts, Interface ifc) =>
         ifc.UnitsPerSecond == 1_000_000_000 ? ts

@@ -14,7 +14,7 @@ public sealed class PcapWriter : IDisposable
         _out = output;
         _ownsStream = ownsStream;
         _snapLen = snapLen;
-        Span<byte> h = stackalloc byte[24];
+        Span<byte> h = stackalloc byte[FileHeaderLength];
         BinaryPrimitives.WriteUInt32LittleEndian(h, PcapReader.MagicNano);
         BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 2);
         BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 4);
@@ -23,11 +23,21 @@ public sealed class PcapWriter : IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(h[16..], (uint)snapLen);
         BinaryPrimitives.WriteUInt32LittleEndian(h[20..], LinkType.Ethernet);
         _out.Write(h);
+        Length = h.Length;
     }
+
+    /// <summary>The size of a file header, the bytes of a file without records.</summary>
+    public const int FileHeaderLength = 24;
+
+    /// <summary>The bytes a record of <paramref name="frameLength"/> bytes takes (header and data, up to the snap length).</summary>
+    public long RecordLength(int frameLength) => 16 + Math.Min(frameLength, _snapLen);
 
     public static PcapWriter Create(string path) => new(File.Create(path));
 
     public int Count { get; private set; }
+
+    /// <summary>Bytes written so far (file header and records).</summary>
+    public long Length { get; private set; }
 
     public void Write(ReadOnlySpan<byte> frame, ulong timestampNs)
     {
@@ -40,6 +50,7 @@ public sealed class PcapWriter : IDisposable
         _out.Write(h);
         _out.Write(frame[..capLen]);
         Count++;
+        Length += 16 + capLen;
     }
 
     /// <summary>Pushes buffered records to the file (readers see complete records up to here).</summary>

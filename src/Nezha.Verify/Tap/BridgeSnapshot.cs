@@ -56,8 +56,13 @@ public sealed record VnicSnapshot(int Id, VnicEntry Entry, string Device, VnicCo
 /// <see cref="FramesOut"/>/<see cref="BytesOut"/>: written to the device (what the namespace received);
 /// <see cref="WriteErrors"/>: writes the kernel refused (link down, ...); <see cref="Deferred"/>: times the
 /// device had frames waiting while the card's input queue was full (they stay in the kernel's queue).
+/// The frames lost outside the card: <see cref="KernelTxDropped"/>, sent by the namespace but dropped by the
+/// kernel because the device's queue towards the bridge was full (the device's tx_dropped counter), and
+/// <see cref="KernelRxDropped"/>, written by the bridge but dropped by the kernel on receipt (rx_dropped), both
+/// counted since the bridge created the device, null if the kernel's counters could not be read;
+/// <see cref="Unwritten"/>: frames for the device the bridge did not write because the device was gone.
 /// </summary>
 public sealed record TapSnapshot(string Name, string Role, long FramesIn, long BytesIn, long FramesOut, long BytesOut,
-    long WriteErrors, long Deferred, bool Alive);
+    long WriteErrors, long Deferred, bool Alive, long? KernelTxDropped = null, long? KernelRxDropped = null, long Unwritten = 0);
 
 public sealed record ReasonCount(int Code, string Reason, long Frames);

@@ -56,16 +56,20 @@ public sealed class TapBridge : IDisposable
     private BridgeSnapshot? _final;
 
     /// <summary>One TAP device and what it is attached to.</summary>
-    private sealed class Port(TapDevice tap, int vnic, PcapWriter? capture, string? capturePath)
+    private sealed class Port(TapDevice tap, int vnic, RotatingPcapWriter? capture)
     {
         public TapDevice Tap { get; } = tap;
         /// <summary>vNIC id, or -1 for the underlay.</summary>
         public int Vnic { get; } = vnic;
         public bool IsUnderlay => Vnic < 0;
-        public PcapWriter? Capture { get; } = capture;
-        public string? CapturePath { get; } = capturePath;
+        /// <summary>The capture; null without one, or after writing it failed.</summary>
+        public RotatingPcapWriter? Capture = capture;
+        public string? CapturePath { get; } = capture?.CurrentPath;
         public bool Alive = true;
-        public long FramesIn, BytesIn, FramesOut, BytesOut, WriteErrors, Deferred;
+        public long FramesIn, BytesIn, FramesOut, BytesOut, WriteErrors, Deferred, Unwritten;
+        /// <summary>The kernel's drop counters when the bridge created the device, and as last read.</summary>
+        public DeviceDrops KernelBase;
+        public DeviceDrops? KernelLast;
     }
 
     private TapBridge(TapBridgeOptions o, ILogger log, BridgeEngine engine, List<Port> ports, ControlServer? control, string clock, long tickPeriod)
@@ -137,7 +141,22 @@ public sealed class TapBridge : IDisposable
         }
         if (o.ControlSocket is { } s && s.Length > 107)
             throw new ArgumentException($"--socket: {s} is longer than a Unix socket path may be (107 bytes)");
+        if (o.CaptureDirectory is { } dir)
+        {
+            if (o.CaptureFiles is < 1 or > TapBridgeOptions.MaxCaptureFiles)
+                throw new ArgumentException($"--capture-files: {o.CaptureFiles} is not 1..{TapBridgeOptions.MaxCaptureFiles}");
+            if (o.CaptureLimitBytes < 0) throw new ArgumentException($"--capture-limit: {o.CaptureLimitBytes} bytes is negative");
+            if (OutputFiles.DirectoryProblem(dir) is { } problem) throw new ArgumentException($"--capture: {problem}");
+            foreach (string path in names.SelectMany(n => CapturePaths(o, n)))
+                if (OutputFiles.FileProblem(path, o.ReplaceCaptures) is { } fileProblem) throw new ArgumentException($"--capture: {fileProblem}");
+        }
     }
+
+    /// <summary>Every capture file the bridge may write for device <paramref name="device"/> (the rotation's names).</summary>
+    public static IEnumerable<string> CapturePaths(TapBridgeOptions o, string device) =>
+        o.CaptureDirectory is { } dir
+            ? RotatingPcapWriter.FilePaths(Path.GetFullPath(dir), device, o.CaptureLimitBytes, o.CaptureFiles)
+            : [];
 
     private static void CheckDeviceMac(ulong mac, string what)
     {
@@ -171,7 +190,7 @@ public sealed class TapBridge : IDisposable
             log.LogInformation("card w{Width} programmed: {Vnics} vNICs, {Routes} routes, {Maps} mappings; {Clock}; golden-model check {Check}",
                 engine.Sim.DataWidth, cfg.Vnics.Count(v => v.Entry.Enabled), cfg.Routes.Count, cfg.Mappings.Count, clock, o.Check ? "on" : "off");
 
-            if (o.CaptureDirectory is { } dir) Directory.CreateDirectory(dir);
+            if (o.CaptureDirectory is { } dir) OutputFiles.PrepareDirectory(dir); // the last level at most; checked by Validate
             var devices = cfg.Vnics.Where(v => v.Entry.Enabled).OrderBy(v => v.Id)
                 .Select(v => (Name: VnicDeviceName(o.Prefix, v.Id), Vnic: v.Id, Mac: v.Entry.Mac, Mtu: VnicMtu(cfg)))
                 .Append((Name: UnderlayDeviceName(o.Prefix), Vnic: -1, Mac: cfg.Global.NextHopMac, Mtu: UnderlayMtu(cfg)))
@@ -182,27 +201,26 @@ public sealed class TapBridge : IDisposable
             foreach (var d in devices)
             {
                 TapDevice tap = CreateDevice(d.Name);
-                PcapWriter? w = null;
-                string? path = null;
+                RotatingPcapWriter? w = null;
                 try
                 {
                     // The card drops IPv6 (UNSUPPORTED): keep the kernel from sending it while the device is here.
                     tap.Configure(d.Mac, d.Mtu, up: true, disableIpv6: true);
                     if (o.CaptureDirectory is { } cd)
-                    {
-                        path = Path.Combine(cd, d.Name + ".pcap");
-                        w = new PcapWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16));
-                    }
+                        w = new RotatingPcapWriter(Path.GetFullPath(cd), d.Name, o.CaptureLimitBytes, o.CaptureFiles, o.ReplaceCaptures);
                 }
                 catch
                 {
                     tap.Dispose();
                     throw;
                 }
-                ports.Add(new Port(tap, d.Vnic, w, path));
+                ports.Add(new Port(tap, d.Vnic, w));
                 log.LogInformation("{Device}: {Role}, MAC {Mac}, MTU {Mtu}", d.Name,
                     d.Vnic < 0 ? "underlay (next-hop port)" : $"vNIC {d.Vnic}", NetFormat.Mac(d.Mac), d.Mtu);
             }
+            // a new device starts at zero; read anyway, so the counts are exactly those since the bridge made it
+            DeviceDrops?[] drops = KernelCounters.Read(ports.Select(p => p.Tap).ToList());
+            for (int i = 0; i < ports.Count; i++) ports[i].KernelBase = drops[i] ?? default;
             var bridge = new TapBridge(o, log, engine, ports, control, clock, period);
             bridgeRef[0] = bridge;
             control?.Start();
@@ -213,7 +231,7 @@ public sealed class TapBridge : IDisposable
             foreach (Port p in ports)
             {
                 p.Tap.Dispose();
-                p.Capture?.Dispose();
+                p.Capture?.Discard(); // its files were made by this call and hold nothing yet
             }
             control?.Dispose();
             engine?.Dispose();
@@ -261,7 +279,7 @@ public sealed class TapBridge : IDisposable
 
     public string VnicDevice(int id) => _byVnic[id].Tap.Name;
 
-    /// <summary>Capture files (one pcap per device), empty without a capture directory.</summary>
+    /// <summary>The current capture file of each device (older ones are rotated to DEVICE.1.pcap ...), empty without a capture directory.</summary>
     public IReadOnlyList<string> CaptureFiles => _ports.Where(p => p.CapturePath != null).Select(p => p.CapturePath!).ToList();
 
     public string? ControlSocketPath => _control?.Path;
@@ -495,8 +513,31 @@ public sealed class TapBridge : IDisposable
 
     private void Write(Port port, byte[] frame)
     {
-        port.Capture?.Write(frame, (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100);
-        if (!port.Alive) return;
+        if (port.Capture is { } capture)
+        {
+            try
+            {
+                capture.Write(frame, (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                port.Capture = null;
+                try
+                {
+                    capture.Dispose();
+                }
+                catch (IOException)
+                {
+                    // the same trouble again while flushing: the capture is given up either way
+                }
+                _log.LogWarning("{Device}: capture stopped: {Error}", port.Tap.Name, e.Message);
+            }
+        }
+        if (!port.Alive)
+        {
+            port.Unwritten++;
+            return;
+        }
         int err = port.Tap.Write(frame);
         if (err == 0)
         {
@@ -554,7 +595,17 @@ public sealed class TapBridge : IDisposable
 
     private void FlushCaptures()
     {
-        foreach (Port p in _ports) p.Capture?.Flush();
+        foreach (Port p in _ports)
+        {
+            try
+            {
+                p.Capture?.Flush();
+            }
+            catch (IOException e)
+            {
+                _log.LogWarning("{Device}: capture flush failed: {Error}", p.Tap.Name, e.Message);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ snapshots
@@ -585,8 +636,12 @@ public sealed class TapBridge : IDisposable
             .Select(v => new VnicSnapshot(v.Id, v.Entry, _byVnic.TryGetValue(v.Id, out Port? p) ? p.Tap.Name : "",
                 d.ReadVnicCounters(v.Id)))
             .ToList();
+        DeviceDrops?[] kernel = KernelCounters.Read(_ports.Select(p => p.Tap).ToList());
+        for (int i = 0; i < _ports.Count; i++)
+            if (kernel[i] is { } k) _ports[i].KernelLast = k - _ports[i].KernelBase; // else: as last read
         var taps = _ports.Select(p => new TapSnapshot(p.Tap.Name, p.IsUnderlay ? "underlay" : $"vNIC {p.Vnic}",
-            p.FramesIn, p.BytesIn, p.FramesOut, p.BytesOut, p.WriteErrors, p.Deferred, p.Alive)).ToList();
+            p.FramesIn, p.BytesIn, p.FramesOut, p.BytesOut, p.WriteErrors, p.Deferred, p.Alive,
+            p.KernelLast?.TxDropped, p.KernelLast?.RxDropped, p.Unwritten)).ToList();
         var exceptions = Enumerable.Range(1, 255).Where(r => _exceptions[r] != 0)
             .Select(r => new ReasonCount(r, ReasonName(r), _exceptions[r])).ToList();
         IReadOnlyList<string> errors = _engine.Errors;

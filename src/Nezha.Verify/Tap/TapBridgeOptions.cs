@@ -17,8 +17,21 @@ public sealed record TapBridgeOptions
     /// <summary>The card's clock: a tick lasts <c>tickCycles / clock</c> of wall time.</summary>
     public double ClockMhz { get; init; } = 250;
 
-    /// <summary>Directory for one pcap per TAP device with every frame written to it; null = no capture.</summary>
+    /// <summary>Directory for one pcap per TAP device with every frame written to it; null = no capture. It must
+    /// exist or be missing only its last level (which is then created).</summary>
     public string? CaptureDirectory { get; init; }
+
+    /// <summary>Largest size of one capture file in bytes, 0 = no limit; a full file is rotated
+    /// (<see cref="Nezha.Verify.Pcap.RotatingPcapWriter"/>: DEVICE.pcap, DEVICE.1.pcap, ...).</summary>
+    public long CaptureLimitBytes { get; init; } = DefaultCaptureLimitMB * 1_000_000L;
+
+    /// <summary>Capture files kept per device, the current one included (1..1000).</summary>
+    public int CaptureFiles { get; init; } = DefaultCaptureFiles;
+
+    /// <summary>Replace capture files of an earlier run in the names this run uses (else their presence is an error).</summary>
+    public bool ReplaceCaptures { get; init; }
+
+    public const int DefaultCaptureLimitMB = 64, DefaultCaptureFiles = 4, MaxCaptureFiles = 1000;
 
     /// <summary>Unix socket answering <c>stats</c> requests; null = none.</summary>
     public string? ControlSocket { get; init; }

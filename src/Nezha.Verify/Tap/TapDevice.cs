@@ -159,6 +159,19 @@ public sealed unsafe partial class TapDevice : IDisposable
         }
     }
 
+    /// <summary>
+    /// The device's name now (TUNGETIFF): it keeps its name when moved into another namespace, unless renamed
+    /// there. Null if the descriptor no longer has a device.
+    /// </summary>
+    public string? CurrentName()
+    {
+        var req = new Libc.IfReq();
+        return Libc.Ioctl(Fd, Libc.TUNGETIFF, &req) == 0 ? Libc.GetName(ref req) : null;
+    }
+
+    /// <summary>A descriptor of the network namespace the device is in now (TUNGETDEVNETNS), to close; -1 if none.</summary>
+    public int OpenNetworkNamespace() => Fd < 0 ? -1 : Libc.Ioctl(Fd, Libc.TUNGETDEVNETNS, null);
+
     /// <summary>Closes the descriptor; the kernel removes the device.</summary>
     public void Dispose()
     {

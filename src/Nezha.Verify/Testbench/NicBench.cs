@@ -57,8 +57,8 @@ public sealed class NicBench : IDisposable
     public NicDriver Driver { get; }
     public List<string> Errors { get; } = new();
 
-    /// <summary>Frames retired so far, with the model's verdict, in processing order.</summary>
-    public List<(int Port, ModelVerdict Verdict)> Retired { get; } = new();
+    /// <summary>Frames retired so far, with the model's verdict and the cycle of the monitor record, in processing order.</summary>
+    public List<(int Port, ModelVerdict Verdict, ulong Cycle)> Retired { get; } = new();
 
     /// <summary>False: <see cref="Retired"/> stays empty (long-running users such as the TAP bridge).</summary>
     public bool KeepRetired { get; set; } = true;
@@ -163,7 +163,7 @@ public sealed class NicBench : IDisposable
         }
         var (frame, tuser) = _pending[ev.Port].Dequeue();
         var v = Model.Process(ev.Port, frame, tuser, ev.Tick, ev.SlowCycles);
-        if (KeepRetired) Retired.Add((ev.Port, v));
+        if (KeepRetired) Retired.Add((ev.Port, v, ev.Cycle));
         if (v.Output is { } o)
             _expected[o.Port, ev.Port].Enqueue(o);
     }

@@ -77,7 +77,7 @@ public class PcapTests
         byte[] file = WritePcap((Frame(60, 0), 0));
         BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(20), 101);
         var e = Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file));
-        Assert.That(e!.Message, Is.EqualTo("link type 101 is not Ethernet (1)"));
+        Assert.That(e!.Message, Is.EqualTo("link type 101 (RAW, IP without a link header) is not Ethernet (1)"));
     }
 
     [Test]
@@ -169,14 +169,32 @@ public class PcapTests
         byte[] file = new NgBuilder(false).Section().Interface(1).Enhanced(0, 0, Frame(60, 0))
             .Section().Enhanced(0, 0, Frame(60, 0)).Bytes;
         var e = Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file));
-        Assert.That(e!.Message, Does.Contain("names interface 0, which is not described"));
+        Assert.That(e!.Message, Is.EqualTo("packet block at offset 172 names interface 0 of its section, which is not described"));
+    }
+
+    /// <summary>The interface is named by its index as Wireshark numbers them: from 0, counted over all sections.</summary>
+    [Test]
+    public void PcapNgRejectsNonEthernetInterfacesByIndexAndLinkType()
+    {
+        byte[] file = new NgBuilder(false).Section().Interface(1).Interface(113).Bytes;
+        Assert.That(Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file))!.Message,
+            Is.EqualTo("interface 1: link type 113 (LINUX_SLL, Linux cooked capture) is not Ethernet (1)"));
+        file = new NgBuilder(false).Section().Interface(1).Interface(1).Section().Interface(101).Bytes;
+        Assert.That(Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file))!.Message,
+            Is.EqualTo("interface 2: link type 101 (RAW, IP without a link header) is not Ethernet (1)"));
+        file = new NgBuilder(false).Section().Interface(4242).Bytes;
+        Assert.That(Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file))!.Message,
+            Is.EqualTo("interface 0: link type 4242 is not Ethernet (1)"));
     }
 
     [Test]
-    public void PcapNgRejectsNonEthernetInterfaces()
+    public void PcapNgInterfacesAreNumberedOverTheWholeFile()
     {
-        byte[] file = new NgBuilder(false).Section().Interface(113).Bytes;
-        Assert.That(Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file))!.Message, Does.Contain("link type 113 is not Ethernet"));
+        byte[] file = new NgBuilder(false).Section().Interface(1).Interface(1).Enhanced(1, 0, Frame(60, 0))
+            .Section().Interface(1).Enhanced(0, 0, Frame(60, 1)).Bytes;
+        CaptureFile cap = CaptureReader.ReadAll(file);
+        Assert.That(cap.Interfaces.Select(i => i.Id), Is.EqualTo(new[] { 0, 1, 2 }));
+        Assert.That(cap.Frames.Select(f => f.Interface), Is.EqualTo(new[] { 1, 2 }));
     }
 
     [Test]
@@ -185,6 +203,97 @@ public class PcapTests
         byte[] file = new NgBuilder(false).Section().Interface(1).Enhanced(0, 0, Frame(60, 0)).Bytes;
         Assert.That(Assert.Throws<CaptureFormatException>(() => CaptureReader.Read(file.AsMemory(0, file.Length - 4)))!.Message,
             Does.Contain("has a bad length"));
+    }
+
+    // ------------------------------------------------------------------ pcapng writer
+
+    private static byte[] WriteNg(Action<PcapNgWriter> write, string? application = "nezha test")
+    {
+        var ms = new MemoryStream();
+        using (var w = new PcapNgWriter(ms, application, ownsStream: false)) write(w);
+        return ms.ToArray();
+    }
+
+    [Test]
+    public void PcapNgWriterOutputReadsBackWithInterfacesCommentsAndDirections()
+    {
+        byte[] file = WriteNg(w =>
+        {
+            Assert.That(w.AddInterface("net", "underlay"), Is.EqualTo(0));
+            Assert.That(w.AddInterface("vnic0"), Is.EqualTo(1));
+            w.Write(0, Frame(61, 1), 1_234_567_890_123UL, PacketDirection.Outbound);
+            w.Write(1, Frame(62, 2), 5, PacketDirection.Inbound, "dropped: SPOOF (input frame 2)");
+            w.Write(1, Frame(63, 3), 6);
+            Assert.That(w.AddInterface("host", "exceptions, µ and ✓"), Is.EqualTo(2), "an interface added after frames");
+            w.Write(2, Frame(1, 4), 7, comment: "exception to host: FRAGMENT (vNIC 0) — ü");
+            Assert.That(w.Count, Is.EqualTo(4));
+        });
+        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(file), Is.EqualTo(0x0A0D0D0Au));
+        Assert.That(file.Length % 4, Is.Zero);
+        CaptureFile cap = CaptureReader.ReadAll(file);
+        Assert.That(cap.Interfaces.Select(i => (i.Id, i.LinkType, i.Name, i.Description)), Is.EqualTo(new[]
+        {
+            (0, 1u, "net", "underlay"), (1, 1u, "vnic0", (string?)null), (2, 1u, "host", "exceptions, µ and ✓"),
+        }));
+        Assert.That(cap.Frames.Select(f => (f.Interface, f.Data.Length, f.OriginalLength, f.TimestampNs, f.Direction, f.Comment)), Is.EqualTo(new[]
+        {
+            (0, 61, 61, 1_234_567_890_123UL, PacketDirection.Outbound, (string?)null),
+            (1, 62, 62, 5UL, PacketDirection.Inbound, "dropped: SPOOF (input frame 2)"),
+            (1, 63, 63, 6UL, PacketDirection.Unknown, null),
+            (2, 1, 1, 7UL, PacketDirection.Unknown, "exception to host: FRAGMENT (vNIC 0) — ü"),
+        }));
+        Assert.That(cap.Frames[2].Data.ToArray(), Is.EqualTo(Frame(63, 3)));
+    }
+
+    [Test]
+    public void PcapNgWriterCutsAnOverlongCommentAtACharacterBoundary()
+    {
+        string comment = new string('a', 65531) + "€€"; // 65531 + 6 bytes: cut after the a's
+        byte[] file = WriteNg(w =>
+        {
+            w.AddInterface(new string('n', 70_000));
+            w.Write(0, Frame(60, 0), 0, comment: comment);
+        }, application: null);
+        CaptureFile cap = CaptureReader.ReadAll(file);
+        Assert.That(cap.Frames.Single().Comment, Is.EqualTo(new string('a', 65531)));
+        Assert.That(cap.Interfaces.Single().Name, Has.Length.EqualTo(65532));
+    }
+
+    [Test]
+    public void PcapNgWriterRefusesAnInterfaceNotAdded()
+    {
+        var w = new PcapNgWriter(new MemoryStream());
+        w.AddInterface("net");
+        Assert.Throws<ArgumentOutOfRangeException>(() => w.Write(1, Frame(60, 0), 0));
+    }
+
+    /// <summary>tshark (an independent reader) sees the interface names and descriptions, comments and directions.</summary>
+    [Test]
+    public void TsharkReadsThePcapNgWriterOutput()
+    {
+        string dir = TestFiles.TempDir();
+        try
+        {
+            string path = Path.Combine(dir, "w.pcapng");
+            File.WriteAllBytes(path, WriteNg(w =>
+            {
+                w.AddInterface("net", "underlay port");
+                w.AddInterface("vnic3", "vNIC 3");
+                w.Write(1, Frame(60, 1), 1_000_000_004, PacketDirection.Inbound, "dropped: ACL_DENY (input frame 1)");
+                w.Write(0, Frame(75, 2), 2_000_000_008, PacketDirection.Outbound);
+            }));
+            var lines = Interop.Tshark.Fields(path, [], "frame.interface_id", "frame.interface_name", "frame.interface_description",
+                "frame.packet_flags_direction", "frame.comment", "frame.len", "frame.time_epoch");
+            Assert.That(lines, Is.EqualTo(new[]
+            {
+                "1\tvnic3\tvNIC 3\t0x00000001\tdropped: ACL_DENY (input frame 1)\t60\t1.000000004",
+                "0\tnet\tunderlay port\t0x00000002\t\t75\t2.000000008",
+            }));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 
     [Test]

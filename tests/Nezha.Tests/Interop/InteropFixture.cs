@@ -138,8 +138,11 @@ public abstract class InteropFixture
 
     protected static NicConfig Parse(string json) => NicConfigLoader.Parse(json, "interop.json", Nezha.Cli.Commands.KnownBuilds.For(64));
 
-    /// <summary>Creates the devices and runs the bridge loop on a background thread.</summary>
-    protected TapBridge StartBridge(NicConfig config)
+    /// <summary>The directory of this test's captures (one pcap per device) and control socket.</summary>
+    protected string CaptureDirectory => _captures!;
+
+    /// <summary>Creates the devices and runs the bridge loop on a background thread (<paramref name="adjust"/>: other options).</summary>
+    protected TapBridge StartBridge(NicConfig config, Func<TapBridgeOptions, TapBridgeOptions>? adjust = null)
     {
         var options = new TapBridgeOptions
         {
@@ -150,6 +153,7 @@ public abstract class InteropFixture
             ControlSocket = Path.Combine(_captures!, "control.sock"),
             Check = true,
         };
+        if (adjust is not null) options = adjust(options);
         TapBridge bridge = TapBridge.Create(options, TestLogging.Factory);
         Bridge = bridge;
         _bridgeThread = new Thread(() =>

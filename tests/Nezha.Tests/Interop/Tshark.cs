@@ -27,6 +27,19 @@ internal static class Tshark
         "_ws.malformed || (_ws.expert.severity == \"Error\" && !tcp.checksum.ffff) || ip.checksum.status == \"Bad\" " +
         "|| (tcp.checksum.status == \"Bad\" && !tcp.checksum.ffff) || udp.checksum.status == \"Bad\" || icmp.checksum.status == \"Bad\"";
 
+    /// <summary>
+    /// <c>tshark -r FILE ARGS -T fields -e F1 -e F2 ...</c>: one line per frame, the fields separated by tabs (several
+    /// values of one field by commas). Fails the test if tshark is missing or fails.
+    /// </summary>
+    public static List<string> Fields(string file, IEnumerable<string> args, params string[] fields)
+    {
+        if (Host.Which("tshark") is null) Assert.Fail("tshark is not installed (make deps installs it: apt-get install tshark)");
+        var (code, o, e) = Host.Run("tshark", ["-n", "-r", file, .. args, "-T", "fields", "-E", "separator=/t", .. fields.SelectMany(f => new[] { "-e", f })],
+            TimeSpan.FromSeconds(60), check: false);
+        Assert.That(code, Is.Zero, $"tshark -r {file} failed:\n{e}");
+        return o.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+    }
+
     public static void AssertClean(IEnumerable<string> captures)
     {
         foreach (string file in captures)

@@ -6,6 +6,8 @@ client ADDR PORT SIZE SEED TIMEOUT  send SIZE pseudo-random bytes (seeded), half
                                     "<bytes> <sha256> <server's answer>"
 TIMEOUT is in seconds and bounds every wait for progress (a connect, a 64 KiB send, a receive), not a whole transfer.
 probe ADDR PORT TIMEOUT             try to connect; print "connected", "timeout" or "refused"
+flood ADDR PORT COUNT SIZE          send COUNT UDP datagrams of SIZE bytes as fast as the socket takes them (faster than
+                                    the simulated card): print "sent <datagrams the socket accepted>"
 geneve DEV VNI LOCAL REMOTE         userspace Geneve tunnel endpoint: a TAP device DEV <-> UDP 6081 (for kernels
                                     built without the geneve device); prints "ready", runs until killed
 
@@ -73,6 +75,19 @@ def probe(addr, port, timeout):
         print("refused", flush=True)
 
 
+def flood(addr, port, count, size):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    payload = bytes(size)
+    sent = 0
+    for _ in range(count):
+        try:
+            s.sendto(payload, (addr, port))
+            sent += 1
+        except (BlockingIOError, ConnectionRefusedError, OSError):
+            pass  # ENOBUFS from a full queue, or an ICMP error reported on the socket: not sent this time
+    print(f"sent {sent}", flush=True)
+
+
 def geneve(dev, vni, local, remote):
     tun = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(tun, 0x400454CA, struct.pack("16sH22x", dev.encode(), 0x0002 | 0x1000))  # TUNSETIFF, IFF_TAP|IFF_NO_PI
@@ -102,6 +117,8 @@ def main(argv):
             client(args[0], int(args[1]), int(args[2]), int(args[3]), float(args[4]))
         elif mode == "probe":
             probe(args[0], int(args[1]), float(args[2]))
+        elif mode == "flood":
+            flood(args[0], int(args[1]), int(args[2]), int(args[3]))
         elif mode == "geneve":
             geneve(args[0], int(args[1]), args[2], args[3])
         else:
