@@ -127,13 +127,17 @@ public static class NicConfigLoader
         /// <returns>null if a field is wrong (reported).</returns>
         private NicGlobalConfig? Global(ObjectReader g)
         {
+            // fields are read (and their errors reported) in the order they are declared
+            ulong nicMac = g.Mac("nicMac");
+            uint vtepIp = g.Ip("vtepIp");
+            ulong nextHopMac = g.Mac("nextHopMac"), gatewayMac = g.Mac("gatewayMac");
             int mtu = (int)g.Int("mtu", 64, _mtuMax, Math.Min(1518, _mtuMax));
             int? vmMtu = g.Optional("vmMtu") is null ? null : (int)g.Int("vmMtu", 64, _mtuMax);
             var c = new NicGlobalConfig(
-                NicMac: g.Mac("nicMac"),
-                VtepIp: g.Ip("vtepIp"),
-                NextHopMac: g.Mac("nextHopMac"),
-                GatewayMac: g.Mac("gatewayMac"),
+                NicMac: nicMac,
+                VtepIp: vtepIp,
+                NextHopMac: nextHopMac,
+                GatewayMac: gatewayMac,
                 Mtu: mtu,
                 IdleTimeout: (int)g.Int("idleTimeout", 0, 32767, 1000),
                 CloseTimeout: (int)g.Int("closeTimeout", 0, 32767, 100),

@@ -102,12 +102,12 @@ public sealed class TapBridge : IDisposable
 
     public static string UnderlayDeviceName(string prefix) => $"{prefix}ul";
 
-    /// <summary>The MTU of a vNIC's device: the largest IP packet that still fits the card's MTU (the frame
-    /// length limit) once VXLAN or Geneve adds its 50 bytes on the underlay: mtu - 14 - 50.</summary>
-    public static int VnicMtu(NicConfig c) => c.Global.Mtu - 64;
+    /// <summary>The MTU of a vNIC's device: the largest IP packet of a VM frame the card takes (VM_MTU, a frame
+    /// length, less the 14-byte Ethernet header; by default mtu - 50 - 14, so it fits the underlay encapsulated).</summary>
+    public static int VnicMtu(NicConfig c) => c.Global.EffectiveVmMtu - 14;
 
-    /// <summary>The MTU of the underlay device: a VM's largest packet plus the 50 bytes of encapsulation.</summary>
-    public static int UnderlayMtu(NicConfig c) => VnicMtu(c) + 50;
+    /// <summary>The MTU of the underlay device: the largest IP packet of an underlay frame (MTU less 14).</summary>
+    public static int UnderlayMtu(NicConfig c) => c.Global.Mtu - 14;
 
     /// <summary>Device names the options would create, in creation order (vNICs by id, then the underlay).</summary>
     public static IReadOnlyList<string> DeviceNames(TapBridgeOptions o) =>
@@ -129,7 +129,7 @@ public sealed class TapBridge : IDisposable
         if (o.MaxPendingFrames < 1) throw new ArgumentException("MaxPendingFrames must be at least 1");
         if (o.StepCycles < 1) throw new ArgumentException("StepCycles must be at least 1");
         if (VnicMtu(o.Config) < 68)
-            throw new ArgumentException($"global.mtu: {o.Config.Global.Mtu} leaves a VM MTU of {VnicMtu(o.Config)} (mtu - 64); TAP devices need at least 68, so mtu >= 132");
+            throw new ArgumentException($"global.vmMtu: {o.Config.Global.EffectiveVmMtu} leaves a VM MTU of {VnicMtu(o.Config)} (vmMtu - 14, vmMtu = mtu - 50 by default); TAP devices need at least 68, so vmMtu >= 82");
         foreach (VnicConfig v in o.Config.Vnics.Where(v => v.Entry.Enabled))
             CheckDeviceMac(v.Entry.Mac, $"vnics: vNIC {v.Id} mac");
         CheckDeviceMac(o.Config.Global.NextHopMac, "global.nextHopMac");

@@ -9,7 +9,9 @@ public readonly record struct GeneratedFrame(int Port, byte[] Frame, uint TUser,
 /// Constrained-random traffic over a <see cref="Topology"/>: TCP/UDP/ICMP flows started by local VMs
 /// (to remote, local and internet destinations, some of them dropped by routes), inbound flows from remote
 /// VMs over VXLAN and Geneve (allowed and denied ports), replies of earlier flows, ARP requests, and a share
-/// of damaged frames (truncated, bit-flipped, receive errors, oversize, unknown vNIC ids).
+/// of damaged frames (truncated, bit-flipped, receive errors, oversize, unknown vNIC ids). Valid frames carry
+/// random ECN marks (outer and inner), sometimes an Ethernet trailer; a few go to multicast or broadcast
+/// addresses, come from a VTEP that does not host their source, or reach the card under another MAC.
 /// Deterministic for a seed.
 /// </summary>
 public sealed class TrafficGenerator
@@ -138,17 +140,50 @@ public sealed class TrafficGenerator
                 return new(1, fr, (uint)lp.Vnic, "vm-local-reply");
             }
             var l4 = L4(f, f.VmPort, f.PeerPort, true);
-            ushort? vlan = _rnd.Next(30) == 0 ? (ushort)_rnd.Next(1, 4095) : null;
-            var frame = Ethernet(_t.Gw, vm.Mac, 0x0800, Ipv4(vm.Ip, f.PeerIp, f.Proto, l4), vlan);
-            return new(1, frame, (uint)vm.Vnic, "from-vm");
+            ushort? vlan = _rnd.Next(60) == 0 ? (ushort)_rnd.Next(1, 4095) : null;   // refused: vNICs are untagged
+            uint dst = _rnd.Next(100) == 0 ? Multicast() : f.PeerIp;
+            var frame = Ethernet(_t.Gw, vm.Mac, 0x0800, WithEcn(Ipv4(vm.Ip, dst, f.Proto, l4)), vlan);
+            return new(1, Trailer(frame), (uint)vm.Vnic, "from-vm");
         }
         var rem = f.Remote;
-        var inner = Ethernet(vm.Mac, rem.Mac, 0x0800, Ipv4(rem.Ip, vm.Ip, f.Proto, L4(f, f.PeerPort, f.VmPort, false)));
+        var inner = Ethernet(vm.Mac, rem.Mac, 0x0800, WithEcn(Ipv4(rem.Ip, vm.Ip, f.Proto, L4(f, f.PeerPort, f.VmPort, false))));
+        uint srcVtep = _rnd.Next(40) == 0 ? _t.Remotes[_rnd.Next(_t.Remotes.Length)].Vtep : rem.Vtep;   // an impostor, at times
+        ulong toMac = _rnd.Next(100) == 0 ? _t.NextHop : _t.Nic;                                         // misdelivered, rarely
         byte[] outer = _rnd.Next(5) == 0
-            ? Geneve(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, Payload(4 * _rnd.Next(0, 5), 9))
-            : Vxlan(_t.Nic, _t.NextHop, rem.Vtep, _t.LocalVtep, rem.Vni, inner, (ushort)_rnd.Next(49152, 65535));
-        return new(0, outer, 0, "from-remote");
+            ? Geneve(toMac, _t.NextHop, srcVtep, _t.LocalVtep, rem.Vni, Trailer(inner), Payload(4 * _rnd.Next(0, 5), 9))
+            : Vxlan(toMac, _t.NextHop, srcVtep, _t.LocalVtep, rem.Vni, Trailer(inner), (ushort)_rnd.Next(49152, 65535));
+        WithEcn(outer.AsSpan(14));
+        return new(0, Trailer(outer), 0, "from-remote");
     }
+
+    /// <summary>The IPv4 packet (header at offset 0) with random ECN and DSCP one time in three (checksum kept valid).</summary>
+    private byte[] WithEcn(byte[] ip)
+    {
+        WithEcn(ip.AsSpan());
+        return ip;
+    }
+
+    private void WithEcn(Span<byte> ip)
+    {
+        if (_rnd.Next(3) != 0) return;
+        ip[1] = (byte)_rnd.Next(256);
+        int ihl = (ip[0] & 0x0F) * 4;
+        ip[10] = ip[11] = 0;
+        ushort c = Checksum(ip[..ihl]);
+        ip[10] = (byte)(c >> 8);
+        ip[11] = (byte)c;
+    }
+
+    /// <summary>The frame with an Ethernet trailer (bytes after the IP packet) one time in twenty.</summary>
+    private byte[] Trailer(byte[] frame) =>
+        _rnd.Next(20) == 0 ? [.. frame, .. Payload(_rnd.Next(1, 24), _rnd.Next(256))] : frame;
+
+    private uint Multicast() => _rnd.Next(3) switch
+    {
+        0 => 0xE000_00FBu,                           // 224.0.0.251 (mDNS)
+        1 => 0xFFFF_FFFFu,                           // limited broadcast
+        _ => 0xE000_0000u | (uint)_rnd.Next(1 << 29), // anywhere in 224.0.0.0/3
+    };
 
     // ------------------------------------------------------------------ Nezha context packets (net port)
 

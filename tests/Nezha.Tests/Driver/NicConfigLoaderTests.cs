@@ -89,10 +89,19 @@ public class NicConfigLoaderTests
     }
 
     [Test]
+    public void VmMtuIsReadAndMayBeSmallerThanTheTunnelAllows()
+    {
+        NicConfig c = Parse("""{ "global": { "nicMac": "02:00:00:00:00:01", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03", "mtu": 9000, "vmMtu": 1514 } }""", FakeCard.W64);
+        Assert.That(c.Global.VmMtu, Is.EqualTo(1514));
+        Assert.That(c.Global.EffectiveVmMtu, Is.EqualTo(1514));
+    }
+
+    [Test]
     public void DefaultsApplyWhenFieldsAreLeftOut()
     {
         NicConfig c = Parse("""{ "global": { "nicMac": "02:00:00:00:00:01", "vtepIp": "1.2.3.4", "nextHopMac": "02:00:00:00:00:02", "gatewayMac": "02:00:00:00:00:03" } }""");
         Assert.That(c.Global, Is.EqualTo(new NicGlobalConfig(0x0200_0000_0001, Ip("1.2.3.4"), 0x0200_0000_0002, 0x0200_0000_0003, 1518, 1000, 100, 1000)));
+        Assert.That(c.Global.EffectiveVmMtu, Is.EqualTo(1468), "VM_MTU defaults to MTU - 50: every VM frame fits a tunnel");
         Assert.That(c.Vnics, Is.Empty);
         Assert.That(c.Routes, Is.Empty);
         Assert.That(c.Mappings, Is.Empty);
@@ -220,6 +229,11 @@ public class NicConfigLoaderTests
         yield return Case("MtuTooBig", r => r["global"]!["mtu"] = 9217, "nic.json: global.mtu: 9217 is out of range 64..9216", w64);
         yield return Case("MtuTooBigForW8", r => { }, "nic.json: global.mtu: 1600 is out of range 64..1536", FakeCard.Tiny);
         yield return Case("MtuTooSmall", r => r["global"]!["mtu"] = 63, "nic.json: global.mtu: 63 is out of range 64..9216");
+        yield return Case("VmMtuPastTheTunnel", r => r["global"]!["vmMtu"] = 1551,
+            "nic.json: global.vmMtu: 1551 + 50 bytes of encapsulation exceeds mtu 1600: such a VM frame would not fit the underlay");
+        yield return Case("VmMtuTooSmall", r => r["global"]!["vmMtu"] = 63, "nic.json: global.vmMtu: 63 is out of range 64..9216");
+        yield return Case("MtuLeavesNoVmFrames", r => r["global"]!["mtu"] = 100,
+            "nic.json: global.mtu: 100 leaves VM frames less than 64 bytes after the 50-byte encapsulation (set vmMtu)");
         yield return Case("IdleTimeout", r => r["global"]!["idleTimeout"] = 32768, "nic.json: global.idleTimeout: 32768 is out of range 0..32767");
         yield return Case("CloseTimeout", r => r["global"]!["closeTimeout"] = -1, "nic.json: global.closeTimeout: -1 is out of range 0..32767");
         yield return Case("TickTooBig", r => r["global"]!["tickCycles"] = 16777216, "nic.json: global.tickCycles: 16777216 is out of range 0..16777215");

@@ -143,6 +143,53 @@ public class OffloadTests
     }
 
     [Test]
+    public void TheFeChecksTheOriginalSendersVtepOfAnIngressRequest()
+    {
+        Build(fes: 1);
+        var f1 = _fes[0];
+        // a remote VM's SYN from a VTEP that does not host it: the BE redirects (it decides nothing for an
+        // offloaded vNIC), the FE's reverse-path check against the context's VTEP refuses it
+        var impostor = Remote with { Vtep = _t.Remotes[1].Vtep };
+        _a.B.Send(NicBench.Net, _t.FromRemoteTcp(impostor, Vm0, 50000, 22, TcpFlags.Syn));
+        _fab.Run();
+        Assert.That(_fab.Hops.Select(h => h.Kind), Is.EqualTo(new[] { Ctx.Request }), "no VERDICT comes back");
+        Assert.That(f1.Stat(StatIndex.VtepSpoof), Is.EqualTo(1));
+        Assert.That(f1.Stat(StatIndex.NzVerdictsTx), Is.Zero);
+        Assert.That(_a.Stat(StatIndex.SessInserts), Is.Zero, "the BE learned no reply VTEP");
+        Assert.That(_a.Host, Is.Empty);
+        // the real sender's SYN is decided and delivered
+        _a.B.Send(NicBench.Net, _t.FromRemoteTcp(Remote, Vm0, 50001, 22, TcpFlags.Syn));
+        _fab.Run();
+        Assert.That(_a.Host, Has.Count.EqualTo(1));
+        var e = SessionOf(Remote.Ip, 50001, Vm0.Ip, 22);
+        Assert.That(new[] { e.Act0, e.Act1 }, Does.Contain(new SessionAction(ActionType.Encap, 0, Remote.Vtep, Remote.Mac)),
+                    "the reply VTEP is the real sender's");
+        _fab.CheckAll();
+    }
+
+    [Test]
+    public void AFirstPacketTooLargeForTheContextFallsBackToTheBackEndsSlowPath()
+    {
+        Build(fes: 1);
+        // MTU 1600 with VM_MTU 1550: a 1550-byte first packet fits the tunnel (1600) but not a REQUEST (1624)
+        _a.D.Configure(new NicGlobalConfig(Topology.NicMac, Topology.Vtep, Topology.NextHopMac, Topology.GatewayMac, 1600, 1000, 100, 0));
+        var big = _t.FromVmTcp(Vm0, Remote.Ip, 41000, 80, TcpFlags.Syn, payload: 1550 - 54);
+        Assert.That(big.Length, Is.EqualTo(1550));
+        FromVm0(big);
+        _fab.Run();
+        Assert.That(_fab.Hops.Select(h => (h.Kind, h.Dst)), Is.EqualTo(new[] { (0, Remote.Vtep) }), "no detour: encapsulated by the BE itself");
+        Assert.That(_fab.Hops[0].Frame.Length, Is.EqualTo(1600));
+        Assert.That(_a.Stat(StatIndex.NzFallback), Is.EqualTo(1));
+        Assert.That(_a.Stat(StatIndex.NzRedirects), Is.Zero);
+        // a first packet that fits the REQUEST still takes the detour
+        FromVm0(_t.FromVmTcp(Vm0, Remote.Ip, 41001, 80, TcpFlags.Syn, payload: 1600 - 88 - 40));
+        _fab.Run();
+        Assert.That(_a.Stat(StatIndex.NzRedirects), Is.EqualTo(1));
+        Assert.That(_fab.Hops.Skip(1).First().Frame.Length, Is.EqualTo(1600), "a REQUEST of exactly MTU bytes");
+        _fab.CheckAll();
+    }
+
+    [Test]
     public void NewInboundFlowsPassTheFeIngressAcl()
     {
         Build(fes: 2);
