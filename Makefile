@@ -8,7 +8,7 @@
 #   make sim-cov      build/sim/libnezha_sim_cov.so (Verilator coverage; same ABI)
 #   make wave TEST=x  trace flavour + the NUnit test(s) matching x -> build/waves/x.fst
 #   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/{summary.txt,html/}
-#   make lint | synth-check | regs | regs-check | build | bench | bench-nezha | clean | install | uninstall
+#   make lint | synth-check | depth | regs | regs-check | build | bench | bench-nezha | clean | install | uninstall
 #
 # CORE_SRC selects the top-level file (default rtl/nezha_core.v); other modules are found in rtl/.
 # Parallelism is capped at two jobs (the build machines are small and shared).
@@ -93,7 +93,7 @@ TEST_ARGS     ?=
 APT_TOOLS := verilator:verilator yosys:yosys nextpnr-ice40:nextpnr-ice40 icepack:fpga-icestorm \
              g++:g++ make:make python3:python3 ip:iproute2 ping:iputils-ping tshark:tshark
 
-.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report build test run bench bench-nezha wave coverage \
+.PHONY: all deps deps-apt regs regs-check sim sim-modules sim-trace sim-cov lint synth-check synth-report depth build test run bench bench-nezha wave coverage \
         clean help install uninstall FORCE
 
 all: sim build
@@ -219,6 +219,32 @@ synth-report: $(BUILD)/synth/nezha_w8_stat.txt
 	@grep -q SB_RAM40_4K $(BUILD)/synth/nezha_w8_stat.txt || echo "  SB_RAM40_4K 0"
 	@awk '$$1=="SB_LUT4"{l=$$2} $$1=="SB_RAM40_4K"{r=$$2} END{printf "  HX8K (7680 LCs, 32 BRAM): LUT4 %d%%, BRAM %d%%; UP5K (5280 LCs, 30 BRAM): LUT4 %d%%, BRAM %d%%\n", \
 	  100*l/7680, 100*r/32, 100*l/5280, 100*r/30}' $(BUILD)/synth/nezha_w8_stat.txt
+
+# Logic depth (issue #13 part 3): yosys synth_xilinx for UltraScale+ of w64 and w512, flattened; every
+# flip-flop, block RAM, LUT RAM, DSP and I/O buffer is deleted, so `ltp` (longest topological path) measures the
+# longest path between two registers in cells. tools/depth_report.py counts its LUTs and merges
+# "logic_depth" into bench/results/datapath.json. Slow (w512: tens of minutes): not part of `make test`.
+DEPTH_CONFIGS ?= w64 w512
+DEPTH_TYPES   := LUT1 LUT2 LUT3 LUT4 LUT5 LUT6 MUXF7 MUXF8 MUXF9 CARRY4 CARRY8 INV
+CHPARAM_w64  := $(foreach p,$(PARAMS_w64),-set $(subst =, ,$(p)))
+CHPARAM_w512 := $(foreach p,$(PARAMS_w512),-set $(subst =, ,$(p)))
+
+depth: $(foreach c,$(DEPTH_CONFIGS),$(BUILD)/depth/$(c).ltp)
+	@for c in $(DEPTH_CONFIGS); do \
+	  $(PYTHON) tools/depth_report.py $(BUILD)/depth/$$c.ltp $(BUILD)/depth/$$c.types $${c#w} --merge bench/results/datapath.json || exit 1; \
+	done
+
+$(BUILD)/depth/%.ltp: $(SYNTH_SRCS) $(wildcard rtl/*.vh) docs/datapath-spec.md
+	$(CHECK_PARAMS)
+	@mkdir -p $(BUILD)/depth
+	@echo "  DEPTH   $* (synth_xilinx xcup), log in $(BUILD)/depth/$*.log"
+	@rm -f $(BUILD)/depth/$*.types
+	@$(YOSYS) -q -l $(BUILD)/depth/$*.log -p "read_verilog -Irtl $(SYNTH_SRCS); chparam $(CHPARAM_$*) nezha_core; \
+	  synth_xilinx -family xcup -flatten -top nezha_core; tee -q -o $(BUILD)/depth/$*.stat stat; \
+	  delete t:FD* t:RAMB* t:RAM32M16 t:RAM64M8 t:DSP48E2 t:IBUF t:OBUF t:BUFG; tee -q -o $@.tmp ltp; \
+	  $(foreach t,$(DEPTH_TYPES),tee -q -a $(BUILD)/depth/$*.types log @$(t); tee -q -a $(BUILD)/depth/$*.types select -list t:$(t);)" \
+	  || { tail -20 $(BUILD)/depth/$*.log; exit 1; }
+	@mv -f $@.tmp $@
 
 # ---- .NET ------------------------------------------------------------------------------------------
 build:

@@ -1181,6 +1181,21 @@ module flow_processor #(
         end
     endtask
 
+    // The reverse-path check of a net-port new flow decided: the sender is the source's VTEP -> the ingress ACL
+    // of the attributed vNIC, else VTEP_SPOOF.
+    task reverse_path_done;
+        input ok;
+        begin
+            if (ok) begin
+                start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
+                state <= S_ACL1;
+            end else begin
+                set_drop(DR_VTEP_SPOOF, stored_r);
+                state <= S_EMIT;
+            end
+        end
+    endtask
+
     // After the ACL(s) allowed the flow: FE -> VERDICT; else insert (unless RST or a compact hit's
     // recompute), else forward right away.
     task acl_allowed;
@@ -1471,15 +1486,11 @@ module flow_processor #(
                     if (rv_r) begin
                         // reverse path: a VTEP route must name the sender, a MAPPED one is looked up; no
                         // route, DROP or LOCAL -> VTEP_SPOOF
-                        if (rt_resp_hit && rt_resp_type == RT_VTEP && rt_resp_value == rv_vtep_r) begin
-                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
-                            state <= S_ACL1;
-                        end else if (rt_resp_hit && rt_resp_type == RT_MAPPED) begin
+                        if (rt_resp_hit && rt_resp_type == RT_MAPPED) begin
                             mp_req_valid <= 1'b1;
                             state        <= S_MP_WAIT;
                         end else begin
-                            set_drop(DR_VTEP_SPOOF, stored_r);
-                            state <= S_EMIT;
+                            reverse_path_done(rt_resp_hit && rt_resp_type == RT_VTEP && rt_resp_value == rv_vtep_r);
                         end
                     end else if (!rt_resp_hit) begin
                         set_drop(DR_NO_ROUTE, stored_r);
@@ -1512,13 +1523,7 @@ module flow_processor #(
 
                 S_MP_WAIT: if (mp_resp_valid) begin
                     if (rv_r) begin
-                        if (mp_resp_hit && mp_resp_vtep == rv_vtep_r) begin
-                            start_acl(vnic_acl[attr_r*8 +: 8], 1'b0);
-                            state <= S_ACL1;
-                        end else begin
-                            set_drop(DR_VTEP_SPOOF, stored_r);
-                            state <= S_EMIT;
-                        end
+                        reverse_path_done(mp_resp_hit && mp_resp_vtep == rv_vtep_r);
                     end else if (!mp_resp_hit) begin
                         set_drop(DR_NO_MAPPING, stored_r);
                         state <= S_EMIT;
