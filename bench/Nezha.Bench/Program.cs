@@ -97,6 +97,38 @@ foreach (var cfg in quick ? new[] { SimConfig.W64 } : new[] { SimConfig.W64, Sim
 }
 AnsiConsole.Write(lfTable);
 
+// established traffic while new flows arrive (issue #13): a new flow every N frames, 16 and 256 rules
+var mixed = new JsonArray();
+var mixTable = new Table().Title("Established 64-byte frames while new flows arrive (fraction of the bus rate they get)")
+    .AddColumns("width", "ACL rules", "new flow every", "established fraction", "new flows/s at 250 MHz");
+foreach (var cfg in new[] { SimConfig.W64, SimConfig.W512 })
+    foreach (int rules in new[] { 16, 256 })
+        foreach (int every in new[] { 1000, 100, 20 })
+        {
+            using var n = new BenchNic(cfg);
+            int frames = quick ? 2000 : Math.Max(4000, 20 * every);
+            var (fraction, perSecond, _) = DatapathBench.Mixed(n, every, rules, frames);
+            mixTable.AddRow(n.Sim.DataWidth.ToString(), rules.ToString(), every.ToString(), fraction.ToString("0.000"), perSecond.ToString("N0"));
+            mixed.Add(new JsonObject
+            {
+                ["width"] = n.Sim.DataWidth, ["acl_rules"] = rules, ["new_flow_every"] = every,
+                ["fraction"] = Math.Round(fraction, 4), ["new_flows_per_s"] = Math.Round(perSecond),
+            });
+        }
+AnsiConsole.Write(mixTable);
+
+// the Verilated model's speed under traffic (issue #13 part 8)
+var modelSpeed = new JsonObject();
+var speedTable = new Table().Title("Verilated model under traffic (64-byte hairpin, no golden model)").AddColumns("width", "cycles/s");
+foreach (var cfg in new[] { SimConfig.W64, SimConfig.W512 })
+{
+    double cps = DatapathBench.ModelCyclesPerSecond(cfg, quick ? 300_000 : 2_000_000);
+    int w = cfg == SimConfig.W64 ? 64 : 512;
+    modelSpeed[w.ToString()] = Math.Round(cps);
+    speedTable.AddRow(w.ToString(), cps.ToString("N0"));
+}
+AnsiConsole.Write(speedTable);
+
 var harness = NativeBaseline.Measure(SimConfig.W64, DatapathBench.HairpinFrame(new Topology(), 64));
 var hTable = new Table().Title("Harness: cycles per second of the same model").AddColumns("driver", "cycles/s");
 hTable.AddRow("native C++ loop", harness.NativeCyclesPerSecond.ToString("N0"));
@@ -111,6 +143,8 @@ json["latency_detail"] = latencyDetail;
 json["cycles_per_new_flow"] = perFlow;
 json["load_factor"] = Math.Round(lf512, 4);
 json["load_factors"] = lfs;
+json["mixed"] = mixed;
+json["model_cycles_per_s"] = modelSpeed;
 json["harness_ratio"] = Math.Round(harness.Ratio, 3);
 json["harness"] = new JsonObject
 {
@@ -118,6 +152,9 @@ json["harness"] = new JsonObject
     ["csharp_cycles_per_s"] = Math.Round(harness.ManagedCyclesPerSecond),
 };
 var file = Path.Combine(outDir, "datapath.json");
+// logic_depth is written by `make depth` (yosys), not by this program: keep it
+if (File.Exists(file) && JsonNode.Parse(File.ReadAllText(file)) is JsonObject old && old["logic_depth"] is { } depth)
+    json["logic_depth"] = depth.DeepClone();
 File.WriteAllText(file, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 AnsiConsole.MarkupLine($"results written to [bold]{Markup.Escape(Path.GetRelativePath(root, file))}[/]");
 
