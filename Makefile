@@ -81,8 +81,8 @@ SUBMAKE_OPTS_trace = $(SUBMAKE_OPTS)
 SUBMAKE_OPTS_cov   = OPT_FAST="$(OPT_FAST_cov)" OPT_SLOW="$(OPT_SLOW_cov)" OPT_GLOBAL="$(OPT_GLOBAL)"
 
 # ---- .NET -------------------------------------------------------------------------------------------
-CSPROJS := driver/Nezha.Driver/Nezha.Driver.csproj src/Nezha.Verify/Nezha.Verify.csproj \
-           src/Nezha.Cli/Nezha.Cli.csproj tests/Nezha.Tests/Nezha.Tests.csproj bench/Nezha.Bench/Nezha.Bench.csproj
+CSPROJS := $(foreach p,Common Model Sim Testbench Tap Cluster Cli,src/Nezha.$(p)/Nezha.$(p).csproj) \
+           driver/Nezha.Driver/Nezha.Driver.csproj tests/Nezha.Tests/Nezha.Tests.csproj bench/Nezha.Bench/Nezha.Bench.csproj
 ASSETS  := $(foreach p,$(CSPROJS),$(dir $(p))obj/project.assets.json)
 RESTORE_STAMP := $(BUILD)/.restore.stamp
 TEST_RESULTS  := $(BUILD)/test-results

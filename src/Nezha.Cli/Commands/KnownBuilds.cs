@@ -1,5 +1,5 @@
+using Nezha.Common;
 using Nezha.Driver;
-using Nezha.Verify.Model;
 
 namespace Nezha.Cli.Commands;
 
