@@ -1,30 +1,13 @@
 namespace Nezha.Common;
 
 /// <summary>
-/// Build parameters of <c>nezha_core</c> (datapath-spec section 1). The three named configurations are the
-/// spec's table; any other combination is accepted as long as the power-of-two parameters are powers of two.
+/// Build parameters of <c>nezha_core</c> (datapath-spec section 1). The parameters and the named builds
+/// (<see cref="W8"/>, <see cref="W64"/>, <see cref="W512"/>, <see cref="ByName"/>) are generated from
+/// rtl/builds.json into NicParams.g.cs; this part adds the derived sizes and the validation. Any other
+/// combination is accepted as long as the power-of-two parameters are powers of two.
 /// </summary>
-public sealed record NicParams(int DataW, int VnicW, int HdrBytes, int MtuMax, int BufBytes, int SessLog2, int SessWays,
-                               int MaxKicks, int AclSets, int AclRules, int Routes, int MapLog2, int MapWays)
+public sealed partial record NicParams
 {
-    /// <summary>w8 (iCE40) column of the spec's table.</summary>
-    public static NicParams W8 { get; } = new(8, 2, 128, 1600, 4096, 4, 2, 16, 2, 16, 4, 3, 4);
-
-    /// <summary>w64 column of the spec's table.</summary>
-    public static NicParams W64 { get; } = new(64, 4, 128, 9216, 32768, 8, 8, 64, 4, 256, 16, 6, 4);
-
-    /// <summary>w512 column of the spec's table.</summary>
-    public static NicParams W512 { get; } = new(512, 6, 128, 9216, 65536, 12, 8, 64, 16, 256, 64, 10, 4);
-
-    /// <summary>Looks a configuration up by its name in the spec's table ("w8", "w64", "w512").</summary>
-    public static NicParams ByName(string name) => name.ToLowerInvariant() switch
-    {
-        "w8" => W8,
-        "w64" => W64,
-        "w512" => W512,
-        _ => throw new ArgumentException($"unknown configuration '{name}'", nameof(name)),
-    };
-
     public int NVnic => 1 << VnicW;
     public int KeepW => DataW / 8;
     public int UserW => VnicW + 8;
@@ -37,7 +20,8 @@ public sealed record NicParams(int DataW, int VnicW, int HdrBytes, int MtuMax, i
     public int MapCapacity => (1 << MapLog2) * MapWays;
     public int AclEntries => AclSets * AclRules;
 
-    /// <summary>FE groups (nezha_core parameter N_GROUPS; 4 in every configuration, docs/nezha-offload.md section 6).</summary>
+    /// <summary>FE groups (nezha_core parameter N_GROUPS: not in rtl/builds.json, so its default 4 in every build;
+    /// docs/nezha-offload.md section 6).</summary>
     public int FeGroups { get; init; } = 4;
 
     /// <summary>Throws when a parameter is outside what the design supports.</summary>

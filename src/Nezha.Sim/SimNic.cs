@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Nezha.Verify.Sim;
 
-/// <summary>The three built configurations of nezha_core (docs/datapath-spec.md section 1).</summary>
+/// <summary>The three built configurations of nezha_core: the builds of rtl/builds.json (docs/datapath-spec.md section 1).</summary>
 public enum SimConfig { W8 = 0, W64 = 1, W512 = 2 }
 
 /// <summary>

@@ -3,7 +3,7 @@ using Nezha.Driver;
 
 namespace Nezha.Cli.Commands;
 
-/// <summary>Parameters of the three standard builds (docs/datapath-spec.md section 1), for checks without a card.</summary>
+/// <summary>Parameters of the three standard builds (rtl/builds.json, via NicParams), for checks without a card.</summary>
 public static class KnownBuilds
 {
     public static NicInfo For(int width)
