@@ -32,6 +32,22 @@ def fail(msg):
     sys.exit(2)
 
 
+def named_entries(src, m, key, pattern, rule):
+    """m[key] as a non-empty list of objects with unique names that match pattern: yields (where, entry)."""
+    entries = m.get(key)
+    if not isinstance(entries, list) or not entries:
+        fail(f"{src}: {key}: must be a non-empty list")
+    seen = set()
+    for i, e in enumerate(entries):
+        where = f"{src}: {key}[{i}]"
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not pattern.fullmatch(e["name"]):
+            fail(f"{where}: name must be {rule}")
+        if e["name"] in seen:
+            fail(f"{where}: {e['name']} is listed twice")
+        seen.add(e["name"])
+        yield f"{where} ({e['name']})", e
+
+
 def load(src=SRC):
     """The parameters [(name, desc)] and the builds [dict(name, target, use, params)] of src, validated."""
     path = os.path.join(ROOT, src)
@@ -44,31 +60,15 @@ def load(src=SRC):
         fail(f"{src}: not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")
     if not isinstance(m, dict):
         fail(f"{src}: the top level must be an object")
-    params = m.get("parameters")
-    if not isinstance(params, list) or not params:
-        fail(f"{src}: parameters: must be a non-empty list")
     names = []
-    for i, p in enumerate(params):
-        where = f"{src}: parameters[{i}]"
-        if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not PARAM_NAME.fullmatch(p["name"]):
-            fail(f"{where}: name must be an upper-case Verilog parameter name")
+    for where, p in named_entries(src, m, "parameters", PARAM_NAME, "an upper-case Verilog parameter name"):
         if not isinstance(p.get("desc"), str) or not p["desc"] or "|" in p["desc"]:
-            fail(f"{where} ({p['name']}): desc must be a non-empty text without '|'")
-        if p["name"] in names:
-            fail(f"{where}: {p['name']} is listed twice")
+            fail(f"{where}: desc must be a non-empty text without '|'")
         names.append(p["name"])
-    builds = m.get("builds")
-    if not isinstance(builds, list) or not builds:
-        fail(f"{src}: builds: must be a non-empty list")
-    seen = []
-    for i, b in enumerate(builds):
-        where = f"{src}: builds[{i}]"
-        if not isinstance(b, dict) or not isinstance(b.get("name"), str) or not BUILD_NAME.fullmatch(b["name"]):
-            fail(f"{where}: name must be lower-case letters and digits, starting with a letter")
-        where += f" ({b['name']})"
-        if b["name"] in seen:
-            fail(f"{where}: the name is used twice")
-        seen.append(b["name"])
+    params = m["parameters"]
+    builds = []
+    for where, b in named_entries(src, m, "builds", BUILD_NAME, "lower-case letters and digits, starting with a letter"):
+        builds.append(b)
         for key in ("target", "use"):
             if key in b and (not isinstance(b[key], str) or not b[key] or "|" in b[key]):
                 fail(f"{where}: {key} must be a non-empty text without '|'")

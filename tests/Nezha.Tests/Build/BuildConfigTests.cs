@@ -56,15 +56,8 @@ public class BuildConfigTests
         return (p.ExitCode, o.Result, e.Result);
     }
 
-    /// <summary>Asserts exit 2, nothing on stdout and one line on stderr; returns the line.</summary>
-    private static string Refused((int Code, string Out, string Err) r)
-    {
-        Assert.That(r.Code, Is.EqualTo(2), r.Err);
-        Assert.That(r.Out, Is.Empty);
-        string[] lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(1), r.Err);
-        return lines[0];
-    }
+    /// <summary>Exit 2 (the CLI's usage code), nothing on stdout, one line on stderr: returns the line.</summary>
+    private static string Refused((int Code, string Out, string Err) r) => Driver.CliRun.Refused(r);
 
     [Test]
     public void ParamsAreTheMakefilesLineInTheFilesOrder()
@@ -108,6 +101,8 @@ public class BuildConfigTests
     [TestCase(Good + "'builds': [{'name': 'w8', 'params': {'DATA_W': 8, 'VNIC_W': 2}}]}", "builds[0] (w8): use: missing")]
     [TestCase(Good + "'builds': [{'name': 'W8', 'use': 'u', 'params': {}}]}", "builds[0]: name must be lower-case letters and digits")]
     [TestCase(Good + "'builds': []}", "builds: must be a non-empty list")]
+    [TestCase(Good + "'builds': [{'name': 'w8', 'use': 'u', 'params': {'DATA_W': 8, 'VNIC_W': 2}}, {'name': 'w8', 'use': 'v', 'params': {}}]}",
+              "builds[1]: w8 is listed twice")]
     [TestCase("{'parameters': [{'name': 'data_w', 'desc': 'x'}], 'builds': []}", "parameters[0]: name must be an upper-case Verilog parameter name")]
     [TestCase("{'parameters': [{'name': 'DATA_W', 'desc': 'x'}, {'name': 'DATA_W', 'desc': 'y'}], 'builds': []}",
               "parameters[1]: DATA_W is listed twice")]
