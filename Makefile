@@ -224,7 +224,7 @@ synth-report: $(BUILD)/synth/nezha_w8_stat.txt
 	  100*l/7680, 100*r/32, 100*l/5280, 100*r/30}' $(BUILD)/synth/nezha_w8_stat.txt
 
 # Logic depth (issue #13 part 3): yosys synth_xilinx for UltraScale+ of w64 and w512, flattened; every
-# flip-flop, block RAM, LUT RAM, DSP and I/O buffer is deleted, so `ltp` (longest topological path) measures the
+# flip-flop, shift register (SRL), block RAM, LUT RAM, DSP and I/O buffer is deleted, so `ltp` (longest topological path) measures the
 # longest path between two registers in cells. tools/depth_report.py counts its LUTs and merges
 # "logic_depth" into bench/results/datapath.json. Slow (w512: tens of minutes): not part of `make test`.
 DEPTH_CONFIGS ?= w64 w512
@@ -244,7 +244,7 @@ $(BUILD)/depth/%.ltp: $(SYNTH_SRCS) $(wildcard rtl/*.vh) docs/datapath-spec.md
 	@rm -f $(BUILD)/depth/$*.types
 	@$(YOSYS) -q -l $(BUILD)/depth/$*.log -p "read_verilog -Irtl $(SYNTH_SRCS); chparam $(CHPARAM_$*) nezha_core; \
 	  synth_xilinx -family xcup -flatten -top nezha_core; tee -q -o $(BUILD)/depth/$*.stat stat; \
-	  delete t:FD* t:RAMB* t:RAM32M16 t:RAM64M8 t:DSP48E2 t:IBUF t:OBUF t:BUFG; tee -q -o $@.tmp ltp; \
+	  delete t:FD* t:SRL* t:RAMB* t:RAM32M16 t:RAM64M8 t:DSP48E2 t:IBUF t:OBUF t:BUFG; tee -q -o $@.tmp ltp; \
 	  $(foreach t,$(DEPTH_TYPES),tee -q -a $(BUILD)/depth/$*.types log @$(t); tee -q -a $(BUILD)/depth/$*.types select -list t:$(t);)" \
 	  || { tail -20 $(BUILD)/depth/$*.log; exit 1; }
 	@mv -f $@.tmp $@
