@@ -1,3 +1,6 @@
+`resetall
+`default_nettype none
+
 // nezha_core: top of the Nezha vSwitch datapath (docs/datapath-spec.md section 2/3).
 //   s_net  -> ingress_buffer u_ib_net  --desc d0--> flow_processor --cmd c0--> pkt_editor u_ed_net
 //   s_host -> ingress_buffer u_ib_host --desc d1-->                --cmd c1--> pkt_editor u_ed_host
@@ -452,3 +455,5 @@ module nezha_core #(
     assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap || busy_pad ||
                   !pg_ready || round_due;
 endmodule
+
+`resetall

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Generate the register map artefacts from regs/nezha_regs.json (the single source).
 
-Outputs: rtl/nezha_regs.vh (Verilog localparams), driver/Nezha.Driver/Registers/NezhaRegs.g.cs (C#),
+Outputs: rtl/include/nezha_regs.vh (Verilog localparams), driver/Nezha.Driver/Registers/NezhaRegs.g.cs (C#),
 docs/register-map.md. With --check, compares instead of writing and exits 1 when stale.
 """
 import json, os, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "regs", "nezha_regs.json")
-OUT_VH = os.path.join(ROOT, "rtl", "nezha_regs.vh")
+OUT_VH = os.path.join(ROOT, "rtl", "include", "nezha_regs.vh")
 OUT_CS = os.path.join(ROOT, "driver", "Nezha.Driver", "Registers", "NezhaRegs.g.cs")
 OUT_MD = os.path.join(ROOT, "docs", "register-map.md")
 
