@@ -27,6 +27,7 @@ rtl/tables/map_table.v
 rtl/tables/acl_table.v
 rtl/tables/offload_table.v
 rtl/tables/fe_group_table.v
+rtl/tables/nezha_tables.v
 rtl/edit/encap_builder.v
 rtl/edit/arp_reply_builder.v
 rtl/edit/edit_cmd_slot.v
@@ -34,5 +35,6 @@ rtl/edit/pkt_editor.v
 rtl/egress/probe_gen.v
 rtl/csr/axil_regs.v
 rtl/csr/stats_counters.v
+rtl/csr/csr_decode.v
 rtl/csr/nezha_csr.v
 rtl/nezha_core.v

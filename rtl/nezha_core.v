@@ -105,6 +105,7 @@ module nezha_core #(
     localparam integer ENTRY_W = 401;     // NZ_ENTRY_W
     localparam integer HDR_MAX = 96;      // editor header limit: 88-byte context packets (64 before)
     localparam integer GRP_W   = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
+    localparam integer SET_W   = (ACL_SETS <= 2) ? 1 : $clog2(ACL_SETS);
 
     // ------------------------------------------------------------------ configuration / tables
     wire [47:0]            cfg_nic_mac, cfg_nh_mac, cfg_gw_mac;
@@ -403,23 +404,29 @@ module nezha_core #(
         end
     end
 
-    // ------------------------------------------------------------------ registers and tables
-    nezha_csr #(
-        .DATA_W(DATA_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .MTU_MAX(MTU_MAX),
-        .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
-        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES),
-        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS)
-    ) u_csr (
-        .clk(clk), .rst(rst), .tick_in(tick_in),
-        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
-        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
-        .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
-        .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
-        .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
-        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
-        .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
-        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu), .cfg_idle_to(cfg_idle_to),
-        .cfg_close_to(cfg_close_to), .tick_now(tick_now),
+    // ------------------------------------------------------------------ tables (next to the pipeline)
+    wire [2:0]             tp_tbl;
+    wire [31:0]            tp_idx;
+    wire [511:0]           tp_data, tp_rd_data;
+    wire                   tp_bad, tp_wr, tp_rd, tp_rd_done;
+    wire [6:0]             tp_ready;
+    wire                   acl_cnt_we;
+    wire [SET_W-1:0]       acl_cnt_set;
+    wire [8:0]             acl_cnt_val;
+    wire [15:0]            probe_interval, probe_timeout;
+    wire [4:0]             fe_down;
+
+    nezha_tables #(
+        .VNIC_W(VNIC_W), .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES), .MAP_LOG2(MAP_LOG2),
+        .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS), .LOC_W(LOC_W), .RULE_W(RULE_W), .ENTRY_W(ENTRY_W)
+    ) u_tables (
+        .clk(clk), .rst(rst),
+        .tp_tbl(tp_tbl), .tp_idx(tp_idx), .tp_data(tp_data), .tp_bad(tp_bad), .tp_wr(tp_wr), .tp_rd(tp_rd),
+        .tp_rd_done(tp_rd_done), .tp_rd_data(tp_rd_data), .tp_ready(tp_ready),
+        .acl_cnt_we(acl_cnt_we), .acl_cnt_set(acl_cnt_set), .acl_cnt_val(acl_cnt_val),
+        .probe_interval(probe_interval), .probe_timeout(probe_timeout), .tick_now(tick_now),
+        .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
+        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
         .rt_req_valid(rt_req_valid), .rt_req_vni(rt_req_vni), .rt_req_ip(rt_req_ip),
@@ -428,28 +435,69 @@ module nezha_core #(
         .mp_req_valid(mp_req_valid), .mp_req_vni(mp_req_vni), .mp_req_ip(mp_req_ip),
         .mp_resp_valid(mp_resp_valid), .mp_resp_hit(mp_resp_hit), .mp_resp_vtep(mp_resp_vtep),
         .mp_resp_mac(mp_resp_mac), .mp_resp_geneve(mp_resp_geneve),
-        .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data),
-        .acl_count(acl_count),
+        .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data), .acl_count(acl_count),
+        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version),
+        .ol_be_vnic(ol_be_vnic), .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep),
+        .fg_alive(fg_alive),
+        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
+        .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
+        .fe_down(fe_down)
+    );
+
+    // ------------------------------------------------------------------ statistics
+    wire [5:0]             st_idx;
+    wire [63:0]            st_value, vs_value;
+    wire                   vs_req, vs_done;
+    wire [VNIC_W-1:0]      vs_sel;
+    wire [2:0]             vs_kind;
+
+    stats_counters #(.VNIC_W(VNIC_W)) u_stats (
+        .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_port(ev_port), .ev_len(ev_len), .ev_drop_reason(ev_drop_reason),
         .ev_exc_reason(ev_exc_reason), .ev_arp_reply(ev_arp_reply),
         .ev_rx_vnic_valid(ev_rx_vnic_valid), .ev_rx_vnic(ev_rx_vnic),
         .ev_tx_vnic_valid(ev_tx_vnic_valid), .ev_tx_vnic(ev_tx_vnic), .ev_tx_len(ev_tx_len),
         .ev_newflow(ev_newflow), .ev_newflow_vnic(ev_newflow_vnic), .ev_slow_cycles(ev_slow_cycles),
         .ev_sess_hit(ev_sess_hit), .ev_sess_miss(ev_sess_miss), .ev_sess_closed(ev_sess_closed),
-        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx),
-        .ev_nz_verdict_rx(ev_nz_verdict_rx), .ev_nz_fallback(ev_nz_fallback),
-        .ev_probe_reply_tx(ev_probe_reply_tx), .ev_probe_reply_rx(ev_probe_reply_rx),
+        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx), .ev_nz_verdict_rx(ev_nz_verdict_rx),
+        .ev_nz_fallback(ev_nz_fallback), .ev_probe_reply_tx(ev_probe_reply_tx),
+        .ev_probe_reply_rx(ev_probe_reply_rx), .probe_tx(probe_tx), .fe_down(fe_down),
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
-        .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
-        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
-        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
-        .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
-        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
-        .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
-        .probe_tx(probe_tx), .cfg_req(cfg_req), .cfg_ack(cfg_ack),
         .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
-        .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes)
+        .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes),
+        .st_idx(st_idx), .st_value(st_value),
+        .vs_req(vs_req), .vs_sel(vs_sel), .vs_kind(vs_kind), .vs_done(vs_done), .vs_value(vs_value)
+    );
+
+    // ------------------------------------------------------------------ tick
+    wire [23:0]            cfg_tick_cycles;
+    tick_gen u_tick (.clk(clk), .rst(rst), .cfg_tick_cycles(cfg_tick_cycles), .tick_in(tick_in), .tick_now(tick_now));
+
+    // ------------------------------------------------------------------ registers (AXI4-Lite)
+    nezha_csr #(
+        .DATA_W(DATA_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .MTU_MAX(MTU_MAX),
+        .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
+        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES),
+        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS)
+    ) u_csr (
+        .clk(clk), .rst(rst),
+        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
+        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
+        .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
+        .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
+        .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
+        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
+        .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
+        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu), .cfg_idle_to(cfg_idle_to),
+        .cfg_close_to(cfg_close_to), .cfg_tick_cycles(cfg_tick_cycles), .tick_now(tick_now),
+        .tp_tbl(tp_tbl), .tp_idx(tp_idx), .tp_data(tp_data), .tp_bad(tp_bad), .tp_wr(tp_wr), .tp_rd(tp_rd),
+        .tp_rd_done(tp_rd_done), .tp_rd_data(tp_rd_data), .tp_ready(tp_ready),
+        .acl_cnt_we(acl_cnt_we), .acl_cnt_set(acl_cnt_set), .acl_cnt_val(acl_cnt_val), .acl_count(acl_count),
+        .probe_interval(probe_interval), .probe_timeout(probe_timeout), .fg_alive(fg_alive),
+        .st_idx(st_idx), .st_value(st_value),
+        .vs_req(vs_req), .vs_sel(vs_sel), .vs_kind(vs_kind), .vs_done(vs_done), .vs_value(vs_value),
+        .cfg_req(cfg_req), .cfg_ack(cfg_ack)
     );
 
     assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap || busy_pad ||
