@@ -19,7 +19,17 @@ rtl/parse/geneve_ctx_parse.v
 rtl/parse/hdr_parser.v
 rtl/flow/fe_select.v
 rtl/flow/acl_engine.v
+rtl/flow/sess_store.v
+rtl/flow/sess_bucket.v
 rtl/flow/session_table.v
+rtl/flow/fp_front.v
+rtl/flow/fp_classify.v
+rtl/flow/fp_record.v
+rtl/flow/fp_session.v
+rtl/flow/fp_control.v
+rtl/flow/fp_slowpath.v
+rtl/flow/fp_result.v
+rtl/flow/fp_retire.v
 rtl/flow/flow_processor.v
 rtl/tables/vnic_table.v
 rtl/tables/route_lpm.v

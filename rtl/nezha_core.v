@@ -94,6 +94,10 @@ module nezha_core #(
     output wire                  mon_cfg,            // the record is a register commit, not a frame
     output wire                  busy
 );
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_types.vh"
+    /* verilator lint_on UNUSEDPARAM */
+
     localparam integer KEEP_W  = DATA_W / 8;
     localparam integer USER_W  = VNIC_W + 8;
     localparam integer N_VNIC  = 1 << VNIC_W;
@@ -101,8 +105,8 @@ module nezha_core #(
     localparam integer LOC_W   = 2 + SESS_LOG2 + WAY_W;     // session slot {half, bank, bucket, way}
     localparam integer ACL_N   = ACL_SETS * ACL_RULES;
     localparam integer ACL_AW  = (ACL_N <= 2) ? 1 : $clog2(ACL_N);
-    localparam integer RULE_W  = 151;     // NZ_RULE_W
-    localparam integer ENTRY_W = 401;     // NZ_ENTRY_W
+    localparam integer RULE_W  = NZ_RULE_W;
+    localparam integer ENTRY_W = NZ_ENTRY_W;
     localparam integer HDR_MAX = 96;      // editor header limit: 88-byte context packets (64 before)
     localparam integer GRP_W   = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
     localparam integer SET_W   = (ACL_SETS <= 2) ? 1 : $clog2(ACL_SETS);
@@ -221,9 +225,9 @@ module nezha_core #(
     wire                   busy_fp;
 
     flow_processor #(
-        .DATA_W(DATA_W), .USER_W(USER_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES),
+        .DATA_W(DATA_W), .USER_W(USER_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .HDR_MAX(HDR_MAX),
         .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
-        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .N_GROUPS(N_GROUPS)
+        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .N_GROUPS(N_GROUPS), .RULE_W(RULE_W), .ENTRY_W(ENTRY_W)
     ) u_fp (
         .clk(clk), .rst(rst),
         .d0_valid(d0_valid), .d0_ready(d0_ready), .d0_len(d0_len), .d0_hdr(d0_hdr),

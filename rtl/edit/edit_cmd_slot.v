@@ -23,7 +23,8 @@
 // frame's end). The configuration MACs / VTEP IP are the live register values when the editor takes the command.
 // Latency: load -> cmd_valid next cycle.
 module edit_cmd_slot #(
-    parameter USER_W = 12
+    parameter USER_W  = 12,             // editor tuser width
+    parameter HDR_MAX = 96              // bytes of cmd_hdr (at least 88, the context packet header)
 ) (
     input  wire              clk,
     input  wire              rst,
@@ -60,14 +61,22 @@ module edit_cmd_slot #(
     output reg               cmd_dest,
     output reg  [USER_W-1:0] cmd_user,
     output reg  [6:0]        cmd_hdr_len,
-    output reg  [767:0]      cmd_hdr,
+    output reg  [HDR_MAX*8-1:0] cmd_hdr,
     output reg  [15:0]       cmd_strip,
     output reg  [15:0]       cmd_end
 );
     /* verilator lint_off UNUSEDPARAM */
 `include "nezha_types.vh"
     /* verilator lint_on UNUSEDPARAM */
-    localparam [2:0] K_NONE = 3'd0, K_DELIVER = 3'd1, K_ENCAP = 3'd2, K_ARP = 3'd3, K_CTX = 3'd4;
+    localparam [2:0] K_NONE = NZ_EK_NONE, K_DELIVER = NZ_EK_DELIVER, K_ENCAP = NZ_EK_ENCAP, K_ARP = NZ_EK_ARP,
+                     K_CTX = NZ_EK_CTX;
+
+    initial begin
+        if (HDR_MAX < 88) begin
+            $error("edit_cmd_slot: HDR_MAX must be at least 88 (instance %m)");
+            $finish;
+        end
+    end
 
     reg [2:0]  kind;
     reg [31:0] cx_w0, cx_be, cx_vtep;
@@ -135,11 +144,10 @@ module edit_cmd_slot #(
         end
     end
 
-    wire [767:0] encap_hdr;
-    wire [511:0] arp_hdr;
-    wire [6:0]   encap_len;
+    wire [HDR_MAX*8-1:0] encap_hdr, arp_hdr;
+    wire [6:0]           encap_len;
 
-    encap_builder u_encap (
+    encap_builder #(.HDR_MAX(HDR_MAX)) u_encap (
         .nh_mac     (cfg_nh_mac),
         .nic_mac    (cfg_nic_mac),
         .src_ip     (cfg_vtep_ip),
@@ -157,7 +165,7 @@ module edit_cmd_slot #(
         .hdr        (encap_hdr)
     );
 
-    arp_reply_builder u_arp (
+    arp_reply_builder #(.HDR_MAX(HDR_MAX)) u_arp (
         .ans_mac (mac_a),
         .req_sha (mac_b),
         .req_spa (ip_b),
@@ -183,22 +191,25 @@ module edit_cmd_slot #(
                             ip_head[40 +: 8], ip_head[48 +: 8], ip_head[56 +: 8], ip_head[64 +: 8], ip_head[72 +: 8],
                             hc_new};
     wire [207:0] dl_be   = {mac_a, cfg_gw_mac, 16'h0800, head_be};
-    wire [767:0] deliver_hdr;
+    wire [HDR_MAX*8-1:0] deliver_hdr;
     genvar i;
     generate
-        for (i = 0; i < 26; i = i + 1) begin : g_dl
-            assign deliver_hdr[8*i +: 8] = dl_be[207 - 8*i -: 8];
+        for (i = 0; i < HDR_MAX; i = i + 1) begin : g_dl
+            if (i < 26) begin : g_hdr
+                assign deliver_hdr[8*i +: 8] = dl_be[207 - 8*i -: 8];
+            end else begin : g_zero
+                assign deliver_hdr[8*i +: 8] = 8'd0;
+            end
         end
     endgenerate
-    assign deliver_hdr[767:208] = 560'd0;
 
     always @* begin
         case (kind)
             K_DELIVER: begin cmd_hdr_len = 7'd26; cmd_hdr = deliver_hdr; end
             K_ENCAP,
             K_CTX:     begin cmd_hdr_len = encap_len; cmd_hdr = encap_hdr; end
-            K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = {256'd0, arp_hdr}; end
-            default:   begin cmd_hdr_len = 7'd0;  cmd_hdr = 768'd0;      end
+            K_ARP:     begin cmd_hdr_len = 7'd60; cmd_hdr = arp_hdr;     end
+            default:   begin cmd_hdr_len = 7'd0;  cmd_hdr = {HDR_MAX*8{1'b0}}; end
         endcase
     end
 endmodule

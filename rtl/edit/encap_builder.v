@@ -3,8 +3,9 @@
 
 // encap_builder: the encapsulation header of an ENCAP / ENCAP_GENEVE action (datapath-spec 4.7) and of the
 // Nezha context packets (docs/nezha-offload.md section 3: Geneve with the 24-byte context option).
-// Purely combinational (latency 0). hdr byte i is at [8i+7:8i] (pkt_editor cmd_hdr layout, HDR_MAX = 96);
-// hdr_len is the number of valid header bytes (64 for both tunnel types, 88 with the context option):
+// Purely combinational (latency 0). hdr byte i is at [8i+7:8i] (pkt_editor cmd_hdr layout), bytes from
+// hdr_len on are 0; hdr_len is the number of valid header bytes (64 for both tunnel types, 88 with the context
+// option):
 //   [ 0..13] Ethernet  dst = nh_mac, src = nic_mac, type 0x0800
 //   [14..33] IPv4      45 tos | total = 42 + TL + pay_len | id 0 | flags DF (0x4000) | ttl 64 | proto 17 |
 //                      checksum | src_ip | dst_ip
@@ -17,7 +18,9 @@
 // TL = tun_len, the tunnel header length: 8 for VXLAN and for a Geneve header without options, 32 with the
 // context option. pay_len = L - strip, the bytes of the frame that follow this header.
 // The IPv4 header checksum is the ones' complement of the ones' complement sum of the ten header words.
-module encap_builder (
+module encap_builder #(
+    parameter HDR_MAX = 96              // bytes of hdr (at least 88, the context packet header)
+) (
     input  wire [47:0]  nh_mac,
     input  wire [47:0]  nic_mac,
     input  wire [31:0]  src_ip,
@@ -32,8 +35,15 @@ module encap_builder (
     input  wire [47:0]  in_src_mac,
     input  wire [15:0]  pay_len,
     output wire [6:0]   hdr_len,
-    output wire [767:0] hdr
+    output wire [HDR_MAX*8-1:0] hdr
 );
+    initial begin
+        if (HDR_MAX < 88) begin
+            $error("encap_builder: HDR_MAX must be at least 88 (instance %m)");
+            $finish;
+        end
+    end
+
     localparam [15:0] VXLAN_PORT   = 16'd4789;
     localparam [15:0] GENEVE_PORT  = 16'd6081;
     localparam [15:0] GENEVE_PROTO = 16'h6558;     // Transparent Ethernet Bridging
@@ -66,13 +76,17 @@ module encap_builder (
                           8'h45, tos, ip_total, 16'h0000, 16'h4000, 8'd64, 8'd17, ip_csum, src_ip, dst_ip,
                           udp_sport, udp_dport, udp_len, 16'h0000};
     wire [111:0] inner = {in_dst_mac, in_src_mac, 16'h0800};
-    wire [767:0] be    = opt ? {outer, tun_hdr, ctx_opt, inner, 64'd0}
-                             : {outer, tun_hdr, inner, 256'd0};
+    wire [703:0] be    = opt ? {outer, tun_hdr, ctx_opt, inner}
+                             : {outer, tun_hdr, inner, 192'd0};
 
     genvar i;
     generate
-        for (i = 0; i < 96; i = i + 1) begin : g_byte
-            assign hdr[8*i +: 8] = be[767 - 8*i -: 8];
+        for (i = 0; i < HDR_MAX; i = i + 1) begin : g_byte
+            if (i < 88) begin : g_hdr
+                assign hdr[8*i +: 8] = be[703 - 8*i -: 8];
+            end else begin : g_zero
+                assign hdr[8*i +: 8] = 8'd0;
+            end
         end
     endgenerate
     // (hlen16[15:7] is always 0)

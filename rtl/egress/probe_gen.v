@@ -72,9 +72,9 @@ module probe_gen #(
     wire [31:0] dst = fg_vtep[slot*32 +: 32];
 
     // the probe header
-    wire [767:0] hdr;
-    wire [6:0]   hdr_len;
-    encap_builder u_hdr (
+    wire [HB*8-1:0] hdr;
+    wire [6:0]      hdr_len;
+    encap_builder #(.HDR_MAX(HB)) u_hdr (
         .nh_mac     (cfg_nh_mac),
         .nic_mac    (cfg_nic_mac),
         .src_ip     (cfg_vtep_ip),
@@ -93,13 +93,13 @@ module probe_gen #(
         .hdr        (hdr)
     );
 
-    // the header padded / cut to whole beats (bytes >= 88 of hdr are 0)
+    // the header padded to whole beats
     wire [SRW-1:0] hdr_ext;
     generate
-        if (SRW <= 768) begin : g_cut
-            assign hdr_ext = hdr[SRW-1:0];
+        if (SRW == HB*8) begin : g_fit
+            assign hdr_ext = hdr;
         end else begin : g_pad
-            assign hdr_ext = {{(SRW-768){1'b0}}, hdr};
+            assign hdr_ext = {{(SRW-HB*8){1'b0}}, hdr};
         end
     endgenerate
 
@@ -164,7 +164,7 @@ module probe_gen #(
         end
     end
 
-    wire unused_ok = &{1'b0, hdr_len, hdr[767:HB*8]};   // (bytes past 88 are 0)
+    wire unused_ok = &{1'b0, hdr_len};                  // (always 88)
 endmodule
 
 `resetall

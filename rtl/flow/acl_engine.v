@@ -19,9 +19,10 @@
 //     k = count          if no rule matches (count >= 1).
 // The read of rule i+1 is issued while rule i is checked, so a match never costs an extra cycle.
 module acl_engine #(
-    parameter ACL_SETS  = 4,
-    parameter ACL_RULES = 256,
-    parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES)
+    parameter ACL_SETS  = 4,            // ACL sets
+    parameter ACL_RULES = 256,          // rules per set
+    parameter ACL_AW    = $clog2(ACL_SETS * ACL_RULES),   // rule address width
+    parameter RULE_W    = 151           // rule width: NZ_RULE_W (nezha_types.vh; checked)
 ) (
     input  wire                 clk,
     input  wire                 rst,
@@ -36,13 +37,20 @@ module acl_engine #(
     input  wire [ACL_SETS*9-1:0] acl_count,
     output wire                 acl_rd_en,
     output wire [ACL_AW-1:0]    acl_rd_addr,
-    input  wire [150:0]         acl_rd_data,  // NZ_RULE_W bits
+    input  wire [RULE_W-1:0]    acl_rd_data,
     output wire                 done,
     output wire                 allow
 );
     /* verilator lint_off UNUSEDPARAM */
 `include "nezha_types.vh"
     /* verilator lint_on UNUSEDPARAM */
+
+    initial begin
+        if (RULE_W != NZ_RULE_W) begin
+            $error("acl_engine: RULE_W must be NZ_RULE_W (instance %m)");
+            $finish;
+        end
+    end
 
     // ---- request side ---------------------------------------------------------------------------
     // Rule count of the requested set (0 for a set index outside the table).

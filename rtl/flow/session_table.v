@@ -80,7 +80,6 @@ module session_table #(
     localparam integer LOC_W  = 1 + WLOC_W;                // slot location {half, bank, bucket, way}
     localparam integer NW     = 2 * SESS_WAYS;             // words of both buckets; index k = {bank, way}
     localparam integer NS     = 2 * NW;                    // slots of both buckets; index {bank, way, half}
-    localparam integer DEPTH  = 1 << SESS_LOG2;
     localparam integer EW     = NZ_ENTRY_W;
     localparam integer HW     = NZ_HALF_W;
     localparam integer PN_W   = $clog2(MAX_KICKS + 2);     // path index / length 0..MAX_KICKS+1
@@ -119,7 +118,7 @@ module session_table #(
     input  wire [15:0]          now;
     output reg                  op_ready;
     input  wire                 lk_valid;
-    input  wire [127:0]         lk_key;
+    input  wire [NZ_KEY_W-1:0]  lk_key;
     output reg                  lk_done;
     output reg                  lk_hit;
     output reg  [LOC_W-1:0]     lk_loc;
@@ -156,7 +155,7 @@ module session_table #(
     reg [BKT_W-1:0]             clr_idx;        // reset clear walk
     reg [BKT_W-1:0]             sw_idx;         // sweeper cursor (bucket index, both banks per step)
     reg [15:0]                  now_q;
-    reg [127:0]                 key_q;          // lookup key
+    reg [NZ_KEY_W-1:0]          key_q;          // lookup key
     reg [31:0]                  hash_q;         // H of the lookup / insert key
     reg [EW-1:1]                new_q;          // entry being inserted (valid bit forced to 1)
     reg                         cmp_q;          // ... is compact
@@ -171,112 +170,48 @@ module session_table #(
     reg [1:0]                   reuse_q;        // valid (expired) slots the write at the end of the walk replaces
     reg                         endce_q;        // compact walk ends in an empty word (else in a PAIR word's free half)
 
-    // ------------------------------------------------------------------ RAMs
-    reg  [NW-1:0]               we_h0, we_h1, we_v0, we_v1, we_pr;
+    // ------------------------------------------------------------------ storage and bucket decode
+    reg  [2:0]                  wmode;
+    reg  [WAY_W:0]              wk;
+    reg  [EW-1:0]               wentry;
     reg  [BKT_W-1:0]            waddr;
-    reg  [HW-1:0]               wdata_h0, wdata_h1;
-    reg                         wdata_v0, wdata_v1, wdata_pr;
     reg  [1:0]                  re_b;
     reg  [BKT_W-1:0]            raddr0, raddr1;
     wire [NW*HW-1:0]            h0_rd, h1_rd;
     wire [NW-1:0]               v0_rd, v1_rd, pr_rd;
+    reg  [NW-1:0]               sw_v0, sw_v1;   // the sweeper's clears: valid expired slots
+    integer                     j, c, n, k;     // loop variables (one per always block)
 
-    genvar g;
-    generate
-        for (g = 0; g < NW; g = g + 1) begin : g_way
-            ram_sdp #(.WIDTH(HW), .DEPTH(DEPTH)) u_h0 (
-                .clk(clk), .we(we_h0[g]), .waddr(waddr), .wdata(wdata_h0),
-                .re(re_b[g / SESS_WAYS]), .raddr((g < SESS_WAYS) ? raddr0 : raddr1),
-                .rdata(h0_rd[g*HW +: HW]));
-            ram_sdp #(.WIDTH(HW), .DEPTH(DEPTH)) u_h1 (
-                .clk(clk), .we(we_h1[g]), .waddr(waddr), .wdata(wdata_h1),
-                .re(re_b[g / SESS_WAYS]), .raddr((g < SESS_WAYS) ? raddr0 : raddr1),
-                .rdata(h1_rd[g*HW +: HW]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_v0 (
-                .clk(clk), .we(we_v0[g]), .waddr(waddr), .wdata(wdata_v0),
-                .re(re_b[g / SESS_WAYS]), .raddr((g < SESS_WAYS) ? raddr0 : raddr1),
-                .rdata(v0_rd[g]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_v1 (
-                .clk(clk), .we(we_v1[g]), .waddr(waddr), .wdata(wdata_v1),
-                .re(re_b[g / SESS_WAYS]), .raddr((g < SESS_WAYS) ? raddr0 : raddr1),
-                .rdata(v1_rd[g]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_pr (
-                .clk(clk), .we(we_pr[g]), .waddr(waddr), .wdata(wdata_pr),
-                .re(re_b[g / SESS_WAYS]), .raddr((g < SESS_WAYS) ? raddr0 : raddr1),
-                .rdata(pr_rd[g]));
-        end
-    endgenerate
+    sess_store #(.SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS)) u_store (
+        .clk(clk), .rst(rst), .re_b(re_b), .raddr0(raddr0), .raddr1(raddr1),
+        .h0_rd(h0_rd), .h1_rd(h1_rd), .v0_rd(v0_rd), .v1_rd(v1_rd), .pr_rd(pr_rd),
+        .wmode(wmode), .wk(wk), .waddr(waddr), .wentry(wentry),
+        .clr(state == S_CLR), .sweep(state == S_SW), .sw_v0(sw_v0), .sw_v1(sw_v1)
+    );
 
-    // ------------------------------------------------------------------ bucket decode (RAM outputs)
-    reg  [NS*HW-1:0]            simg;           // slot images as seen (bit 0 = valid of the slot)
-    reg  [NS-1:0]               valid_s, expd_s, live_s, match_s;
-    reg  [NW-1:0]               empty_w, hfree_w;
-    reg  [2*NW-1:0]             nval_w;         // valid slots per word, 2 bits each
-    reg  [HW-1:0]               si;
-    reg  [15:0]                 age;
-    reg  [14:0]                 tmo;
-    reg  [CNT_W-1:0]            sw_cnt;         // expired valid slots in the swept buckets
-    reg                         hit_any;
-    reg  [WAY_W+1:0]            hit_s;          // {bank, way, half}
-    reg                         free0_any, free1_any;
-    reg  [WAY_W-1:0]            free0_way, free1_way;
-    reg  [WAY_W:0]              nfree0, nfree1;     // empty words per bank
-    reg                         hf0_any, hf1_any;
-    reg  [WAY_W-1:0]            hf0_way, hf1_way;   // first PAIR word per bank with one live slot and a free half
-    reg  [WAY_W+1:0]            nfh0, nfh1;     // free halves per bank: 2 per empty word, 1 per such PAIR word
-    integer                     k, j, c, n;       // loop variables (one per always block)
+    wire [NS*HW-1:0]            simg;           // slot images as seen (bit 0 = valid of the slot)
+    wire [NS-1:0]               valid_s, expd_s, live_s;
+    wire [2*NW-1:0]             nval_w;         // valid slots per word, 2 bits each
+    wire [CNT_W-1:0]            sw_cnt;         // expired valid slots in the swept buckets
+    wire                        hit_any;
+    wire [WAY_W+1:0]            hit_s;          // {bank, way, half}
+    wire                        free0_any, free1_any, hf0_any, hf1_any;
+    wire [WAY_W-1:0]            free0_way, free1_way, hf0_way, hf1_way;
+    wire [WAY_W:0]              nfree0, nfree1;
+    wire [WAY_W+1:0]            nfh0, nfh1;
 
+    sess_bucket #(.SESS_WAYS(SESS_WAYS)) u_bucket (
+        .h0_rd(h0_rd), .h1_rd(h1_rd), .v0_rd(v0_rd), .v1_rd(v1_rd), .pr_rd(pr_rd), .now(now_q),
+        .cfg_idle_to(cfg_idle_to), .cfg_close_to(cfg_close_to), .key(key_q),
+        .simg(simg), .valid_s(valid_s), .expd_s(expd_s), .live_s(live_s), .nval_w(nval_w),
+        .sw_cnt(sw_cnt), .hit_any(hit_any), .hit_s(hit_s), .free0_any(free0_any), .free1_any(free1_any),
+        .free0_way(free0_way), .free1_way(free1_way), .nfree0(nfree0), .nfree1(nfree1), .hf0_any(hf0_any),
+        .hf1_any(hf1_any), .hf0_way(hf0_way), .hf1_way(hf1_way), .nfh0(nfh0), .nfh1(nfh1)
+    );
     always @* begin
-        sw_cnt = {CNT_W{1'b0}};
-        for (k = 0; k < NS; k = k + 1) begin
-            si = (k % 2 == 0) ? h0_rd[(k/2)*HW +: HW] : h1_rd[(k/2)*HW +: HW];
-            si[0] = si[0] & ((k % 2 == 0) ? v0_rd[k/2] : (v1_rd[k/2] & pr_rd[k/2]));
-            simg[k*HW +: HW] = si;
-            valid_s[k]  = si[NZ_E_VALID];
-            age         = now_q - si[NZ_E_TS +: 16];
-            tmo         = (si[NZ_E_FIN0] & si[NZ_E_FIN1]) ? cfg_close_to : cfg_idle_to;
-            expd_s[k]   = age > {1'b0, tmo};
-            live_s[k]   = valid_s[k] & ~expd_s[k];
-            match_s[k]  = live_s[k] && (si[NZ_H_KEY +: 128] == key_q);
-            sw_cnt      = sw_cnt + {{(CNT_W-1){1'b0}}, valid_s[k] & expd_s[k]};
-        end
         for (k = 0; k < NW; k = k + 1) begin
-            empty_w[k]         = ~live_s[2*k] & ~live_s[2*k+1];
-            hfree_w[k]         = pr_rd[k] & (live_s[2*k] ^ live_s[2*k+1]);
-            nval_w[2*k +: 2]   = {1'b0, valid_s[2*k]} + {1'b0, valid_s[2*k+1]};
-        end
-        // first live match: bank 0 ways 0..W-1 (half 0, half 1), then bank 1
-        hit_any = |match_s;
-        hit_s   = {(WAY_W+2){1'b0}};
-        for (k = NS - 1; k >= 0; k = k - 1)
-            if (match_s[k]) hit_s = k[WAY_W+1:0];
-        // first PAIR word with a free half per bank
-        hf0_any = |hfree_w[0 +: SESS_WAYS];
-        hf1_any = |hfree_w[SESS_WAYS +: SESS_WAYS];
-        hf0_way = {WAY_W{1'b0}};
-        hf1_way = {WAY_W{1'b0}};
-        for (k = SESS_WAYS - 1; k >= 0; k = k - 1) begin
-            if (hfree_w[k])             hf0_way = k[WAY_W-1:0];
-            if (hfree_w[SESS_WAYS + k]) hf1_way = k[WAY_W-1:0];
-        end
-        // first empty word per bank, and their number
-        free0_any = |empty_w[0 +: SESS_WAYS];
-        free1_any = |empty_w[SESS_WAYS +: SESS_WAYS];
-        free0_way = {WAY_W{1'b0}};
-        free1_way = {WAY_W{1'b0}};
-        nfree0    = {(WAY_W+1){1'b0}};
-        nfree1    = {(WAY_W+1){1'b0}};
-        for (k = SESS_WAYS - 1; k >= 0; k = k - 1) begin
-            if (empty_w[k])             free0_way = k[WAY_W-1:0];
-            if (empty_w[SESS_WAYS + k]) free1_way = k[WAY_W-1:0];
-            nfree0 = nfree0 + {{WAY_W{1'b0}}, empty_w[k]};
-            nfree1 = nfree1 + {{WAY_W{1'b0}}, empty_w[SESS_WAYS + k]};
-        end
-        nfh0 = {nfree0, 1'b0};
-        nfh1 = {nfree1, 1'b0};
-        for (k = 0; k < SESS_WAYS; k = k + 1) begin
-            nfh0 = nfh0 + {{(WAY_W+1){1'b0}}, hfree_w[k]};
-            nfh1 = nfh1 + {{(WAY_W+1){1'b0}}, hfree_w[SESS_WAYS + k]};
+            sw_v0[k] = valid_s[2*k]   & expd_s[2*k];
+            sw_v1[k] = valid_s[2*k+1] & expd_s[2*k+1];
         end
     end
 
@@ -316,14 +251,6 @@ module session_table #(
     function [BKT_W-1:0] loc_bkt;
         input [WLOC_W-1:0] l;
         loc_bkt = l[WAY_W +: BKT_W];
-    endfunction
-    function [NW-1:0] onehot;
-        input [WAY_W:0] i;
-        onehot = {{(NW-1){1'b0}}, 1'b1} << i;
-    endfunction
-    function [HW-1:0] himg;                         // half 0 of a full entry = the compact image
-        input [EW-1:0] e;
-        himg = {e[NZ_E_KEY +: 128], e[NZ_E_ACT0-1:0]};
     endfunction
     /* verilator lint_on UNUSEDSIGNAL */
 
@@ -377,10 +304,10 @@ module session_table #(
     end
     wire [EW-1:0] ent_sel = {sel_img[NZ_H_KEY +: 128], sel_act, sel_img[NZ_H_KEY-1:0]};
 
-    wire [127:0]     vkey   = sel_img[NZ_H_KEY +: 128];     // victim key (slot {kidx, khalf})
+    wire [NZ_KEY_W-1:0] vkey = sel_img[NZ_H_KEY +: NZ_KEY_W];   // victim key (slot {kidx, khalf})
 
     // CRC: the lookup/insert key in S_IDLE, the victim's key during the walk
-    wire [127:0] crc_in = (state == S_IDLE) ? (lk_valid ? lk_key : ins_entry[NZ_E_KEY +: 128]) : vkey;
+    wire [NZ_KEY_W-1:0] crc_in = (state == S_IDLE) ? (lk_valid ? lk_key : ins_entry[NZ_E_KEY +: NZ_KEY_W]) : vkey;
     wire [31:0]  crc_out;
     crc32c #(.NBYTES(16)) u_crc (.data(crc_in), .crc(crc_out));
     // bucket of the victim in the other bank (1 - cb)
@@ -402,9 +329,6 @@ module session_table #(
 
     // ------------------------------------------------------------------ next state and RAM ports
     reg [3:0]      state_n;
-    reg [2:0]      wmode;
-    reg [WAY_W:0]  wk;
-    reg [EW-1:0]   wentry;
     always @* begin
         state_n = state;
         wmode   = WM_NONE;
@@ -504,56 +428,6 @@ module session_table #(
             end
             default: state_n = S_IDLE;
         endcase
-    end
-
-    // write enables and data of the word write (or the reset clear / the sweeper)
-    always @* begin
-        we_h0    = {NW{1'b0}};
-        we_h1    = {NW{1'b0}};
-        we_v0    = {NW{1'b0}};
-        we_v1    = {NW{1'b0}};
-        we_pr    = {NW{1'b0}};
-        wdata_h0 = himg(wentry);
-        wdata_h1 = (wmode == WM_FULL) ? {{(HW-180){1'b0}}, wentry[NZ_E_ACT0 +: 180]} : himg(wentry);
-        wdata_v0 = 1'b0;
-        wdata_v1 = 1'b0;
-        wdata_pr = (wmode != WM_FULL);
-        case (wmode)
-            WM_FULL: begin
-                we_h0 = onehot(wk); we_h1 = onehot(wk); we_v0 = onehot(wk); we_v1 = onehot(wk); we_pr = onehot(wk);
-                wdata_v0 = wentry[NZ_E_VALID];
-            end
-            WM_C0: begin
-                we_h0 = onehot(wk); we_v0 = onehot(wk); we_pr = onehot(wk);
-                wdata_v0 = wentry[NZ_E_VALID];
-            end
-            WM_C1: begin
-                we_h1 = onehot(wk); we_v1 = onehot(wk); we_pr = onehot(wk);
-                wdata_v1 = wentry[NZ_E_VALID];
-            end
-            WM_CE: begin
-                we_h0 = onehot(wk); we_v0 = onehot(wk); we_v1 = onehot(wk); we_pr = onehot(wk);
-                wdata_v0 = 1'b1;
-            end
-            WM_DEL0: we_v0 = onehot(wk);
-            WM_DEL1: we_v1 = onehot(wk);
-            default: ;
-        endcase
-        if (state == S_CLR) begin
-            we_h0 = {NW{1'b1}}; we_h1 = {NW{1'b1}}; we_v0 = {NW{1'b1}}; we_v1 = {NW{1'b1}}; we_pr = {NW{1'b1}};
-            wdata_h0 = {HW{1'b0}};
-            wdata_h1 = {HW{1'b0}};
-            wdata_pr = 1'b0;
-        end
-        if (state == S_SW) begin
-            for (k = 0; k < NW; k = k + 1) begin
-                we_v0[k] = valid_s[2*k]   & expd_s[2*k];
-                we_v1[k] = valid_s[2*k+1] & expd_s[2*k+1];
-            end
-        end
-        if (rst) begin
-            we_h0 = {NW{1'b0}}; we_h1 = {NW{1'b0}}; we_v0 = {NW{1'b0}}; we_v1 = {NW{1'b0}}; we_pr = {NW{1'b0}};
-        end
     end
 
     // ------------------------------------------------------------------ sequential part

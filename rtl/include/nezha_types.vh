@@ -40,5 +40,11 @@ localparam integer NZ_R_SPHI     = 103; // [118:103]
 localparam integer NZ_R_DPLO     = 119; // [134:119]
 localparam integer NZ_R_DPHI     = 135; // [150:135]
 localparam integer NZ_RULE_W     = 151;
+// Edit command kinds (flow processor -> edit_cmd_slot): what the slot builds the header from
+localparam [2:0] NZ_EK_NONE    = 3'd0;  // no header: drop, or forward unchanged (exception)
+localparam [2:0] NZ_EK_DELIVER = 3'd1;  // Ethernet to the VM + the IP header's first 12 bytes (26 bytes)
+localparam [2:0] NZ_EK_ENCAP   = 3'd2;  // VXLAN / Geneve tunnel header (64 bytes)
+localparam [2:0] NZ_EK_ARP     = 3'd3;  // ARP reply (60 bytes, replaces the frame)
+localparam [2:0] NZ_EK_CTX     = 3'd4;  // Geneve header with the Nezha context option (88 bytes)
 // Nezha context option header (docs/nezha-offload.md section 3): class 0xFF4E, type 0x01, R 0, length 5
 localparam [31:0] NZ_CTX_OPT_HDR = 32'hFF4E0105;
