@@ -7,7 +7,7 @@
 rtl/lib/ram_sdp.v
 rtl/lib/sync_fifo.v
 rtl/lib/axis_skid.v
-rtl/lib/axis_arbiter.v
+rtl/lib/axis_arb_mux.v
 rtl/lib/axis_pad.v
 rtl/lib/crc32c.v
 rtl/lib/hdr_extract.v
@@ -43,6 +43,7 @@ rtl/edit/arp_reply_builder.v
 rtl/edit/edit_cmd_slot.v
 rtl/edit/pkt_editor.v
 rtl/egress/probe_gen.v
+rtl/egress/nezha_egress.v
 rtl/csr/axil_regs.v
 rtl/csr/stats_counters.v
 rtl/csr/csr_decode.v
