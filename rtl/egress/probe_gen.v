@@ -2,7 +2,7 @@
 `default_nettype none
 
 // probe_gen: the liveness probes of the FE groups (docs/nezha-offload.md section 5), a frame source of its
-// own that nezha_core merges into m_net with one more axis_arbiter stage.
+// own, one of the three inputs of the m_net arbiter (nezha_egress).
 // Why a frame source and not an edit command: every pkt_editor command consumes one stored input frame
 // (that is what keeps the editors at one beat per cycle with a single frame boundary in flight), and a
 // probe has no input frame. A separate source needs no change to the editors, never waits for an input

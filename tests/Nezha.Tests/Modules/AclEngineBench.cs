@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/acl_engine.v (4 sets x 64 rules) against the model's ACL table: random rule sets written through
+/// rtl/flow/acl_engine.v (4 sets x 64 rules) against the model's ACL table: random rule sets written through
 /// AclTable.Write and mirrored as NZ_RULE_W-bit rule words behind a 1-cycle-latency read port (garbage on
 /// the read data in cycles after no read), random packets; the verdict must equal the model's first-match
 /// evaluation and `done` must come exactly k cycles after `start` (k = m+1 for first match m, count for no

@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/session_table.v against the model's <see cref="SessionTable"/>, operation by operation, for both registered
+/// rtl/flow/session_table.v against the model's <see cref="SessionTable"/>, operation by operation, for both registered
 /// sizes (session_table_s: 16 buckets x 2 ways x 2 banks, 16 kicks; session_table_m: 64 x 8 x 2, 64 kicks).
 /// <para>
 /// Every operation is issued only while op_ready is high and checked when it completes: lookups (hit/miss, lk_loc,
