@@ -10,7 +10,7 @@
 #   make coverage     coverage flavour + tests (TEST=x to filter) -> build/coverage/{summary.txt,html/}
 #   make lint | synth-check | depth | regs | regs-check | build | bench | bench-nezha | clean | install | uninstall
 #
-# CORE_SRC selects the top-level file (default rtl/nezha_core.v); other modules are found in rtl/.
+# RTL_F is the RTL file list (default rtl/nezha.f: every source and the include directory, top nezha_core).
 # Parallelism is capped at two jobs (the build machines are small and shared).
 
 MAKEFLAGS += --no-print-directory
@@ -20,7 +20,6 @@ endif
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-CORE_SRC  ?= rtl/nezha_core.v
 BUILD     ?= build
 SIMDIR    := $(BUILD)/sim
 DOTNET    ?= dotnet
@@ -46,13 +45,22 @@ SHIM_DEFS    := $(foreach c,$(CONFIGS),-DNZ_DATA_W_$(c)=$(call param_of,$(c),DAT
 CHECK_PARAMS  = @test -n "$(PARAMS_w8)" -a -n "$(PARAMS_w64)" -a -n "$(PARAMS_w512)" \
                 || { echo "cannot read the configurations from $(BUILDS_JSON) (tools/gen_builds.py)"; exit 1; }
 
+# ---- RTL sources: one file list for Verilator (-f), lint, yosys and the module benches -------------------
+# rtl/nezha.f: one path per line relative to the repository root, +incdir+DIR for include directories,
+# // comments
+RTL_F      ?= rtl/nezha.f
+RTL_TOP    := nezha_core
+RTL_LIST   := $(shell sed -e 's://.*$$::' $(RTL_F))
+RTL_SRCS   := $(filter-out +%,$(RTL_LIST))
+RTL_INCS   := $(patsubst +incdir+%,%,$(filter +incdir+%,$(RTL_LIST)))
+RTL_HDRS   := $(wildcard $(addsuffix /*.vh,$(RTL_INCS)))
+
 # ---- Verilator ----------------------------------------------------------------------------------------
 VERILATOR_ROOT := $(shell command -v $(VERILATOR) >/dev/null 2>&1 && $(VERILATOR) --getenv VERILATOR_ROOT)
-VINC        := $(addprefix -I,$(sort $(patsubst %/,%,$(dir $(CORE_SRC))) rtl))
-# RTL dependencies of each model come from Verilator's own list of the files it read (deps.mk)
-RTL_DEPS     = $(CORE_SRC)
+# RTL dependencies of each model: the file list, and Verilator's own list of the files it read (deps.mk)
+RTL_DEPS     = $(RTL_F)
 VFLAGS_COMMON := --cc -O3 --x-assign fast --x-initial fast --noassert -Wno-fatal --timescale 1ns/1ps \
-                 --top-module nezha_core -CFLAGS -fPIC
+                 --top-module $(RTL_TOP) -CFLAGS -fPIC
 VFLAGS_fast  :=
 VFLAGS_trace := --trace-fst
 # coverage: line (with branch arms) and toggle points; 'user' adds nothing here (no cover properties)
@@ -148,8 +156,8 @@ define FLAVOUR_RULES
 $(SIMDIR)/$(1)/flags.stamp: FORCE
 	$(CHECK_PARAMS)
 	@mkdir -p $$(@D)
-	@echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' \
-	  | cmp -s - $$@ || echo '$(CORE_SRC) $(VINC) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' > $$@
+	@echo '-f $(RTL_F) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' \
+	  | cmp -s - $$@ || echo '-f $(RTL_F) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_w8) $(GPARAMS_w64) $(GPARAMS_w512) $(SUBMAKE_OPTS_$(1))' > $$@
 
 # Verilator runtime, compiled once per flavour (in the w8 directory, with that flavour's defines)
 $(SIMDIR)/$(1)/w8/nz_rt.a: $(SIMDIR)/$(1)/w8/Vnz_w8.mk sim/rt.mk
@@ -177,8 +185,8 @@ define MODEL_RULES
 $(SIMDIR)/$(1)/$(2)/Vnz_$(2).mk: $(RTL_DEPS) $(SIMDIR)/$(1)/flags.stamp sim/verdeps.awk
 	@echo "  VERILATE $(1)/$(2)"
 	@mkdir -p $$(@D)
-	@$(VERILATOR) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(VINC) $(GPARAMS_$(2)) --prefix Vnz_$(2) -Mdir $$(@D) \
-	  $(CORE_SRC) >$$(@D)/verilate.log 2>&1 || { cat $$(@D)/verilate.log; exit 1; }
+	@$(VERILATOR) $(VFLAGS_COMMON) $(VFLAGS_$(1)) $(GPARAMS_$(2)) --prefix Vnz_$(2) -Mdir $$(@D) \
+	  -f $(RTL_F) >$$(@D)/verilate.log 2>&1 || { cat $$(@D)/verilate.log; exit 1; }
 	@awk -v target=$$@ -f sim/verdeps.awk $$(@D)/Vnz_$(2)__ver.d > $$(@D)/deps.mk
 	@grep -q '%Warning' $$(@D)/verilate.log && echo "  ($$$$(grep -c '%Warning' $$(@D)/verilate.log) Verilator warning(s): $$(@D)/verilate.log; see make lint)" || true
 	@touch $$@
@@ -199,21 +207,20 @@ lint: $(addprefix lint-,$(CONFIGS))
 lint-%:
 	$(CHECK_PARAMS)
 	@echo "  LINT    $*"
-	@$(VERILATOR) --lint-only -Wall --timescale 1ns/1ps --top-module nezha_core $(VINC) $(GPARAMS_$*) $(CORE_SRC)
+	@$(VERILATOR) --lint-only -Wall --timescale 1ns/1ps --top-module $(RTL_TOP) $(GPARAMS_$*) -f $(RTL_F)
 
-SYNTH_SRCS = $(CORE_SRC) $(filter-out $(CORE_SRC) rtl/nezha_core.v,$(wildcard rtl/*.v))
 # synthesis reruns only when the RTL or the w8 parameters change (it takes several minutes). synth_ice40 runs up to
 # its 'check' label, whose checks follow without 'autoname' (it only renames cells; yosys CPU 733 s -> 663 s);
 # 'check -assert' fails the target on a driver conflict or a logic loop.
 synth-check: $(BUILD)/synth/nezha_w8_stat.txt
 	@$(MAKE) synth-report
 
-$(BUILD)/synth/nezha_w8_stat.txt: $(SYNTH_SRCS) $(wildcard rtl/*.vh) $(BUILDS_JSON)
+$(BUILD)/synth/nezha_w8_stat.txt: $(RTL_F) $(RTL_SRCS) $(RTL_HDRS) $(BUILDS_JSON)
 	$(CHECK_PARAMS)
 	@mkdir -p $(BUILD)/synth
 	@echo "  SYNTH   w8 (iCE40), log in $(BUILD)/synth/nezha_w8.log"
-	@$(YOSYS) -q -l $(BUILD)/synth/nezha_w8.log -p "read_verilog -Irtl $(SYNTH_SRCS); \
-	  chparam $(CHPARAM_w8) nezha_core; synth_ice40 -top nezha_core -run :check; \
+	@$(YOSYS) -q -l $(BUILD)/synth/nezha_w8.log -p "read_verilog $(addprefix -I,$(RTL_INCS)) $(RTL_SRCS); \
+	  chparam $(CHPARAM_w8) $(RTL_TOP); synth_ice40 -top $(RTL_TOP) -run :check; \
 	  hierarchy -check; tee -q -o $@.tmp stat; check -noinit -assert" || { tail -20 $(BUILD)/synth/nezha_w8.log; exit 1; }
 	@mv -f $@.tmp $@
 
@@ -237,12 +244,12 @@ depth: $(foreach c,$(DEPTH_CONFIGS),$(BUILD)/depth/$(c).ltp)
 	  $(PYTHON) tools/depth_report.py $(BUILD)/depth/$$c.ltp $(BUILD)/depth/$$c.types $${c#w} --merge bench/results/datapath.json || exit 1; \
 	done
 
-$(BUILD)/depth/%.ltp: $(SYNTH_SRCS) $(wildcard rtl/*.vh) docs/datapath-spec.md
+$(BUILD)/depth/%.ltp: $(RTL_F) $(RTL_SRCS) $(RTL_HDRS) $(BUILDS_JSON)
 	$(CHECK_PARAMS)
 	@mkdir -p $(BUILD)/depth
 	@echo "  DEPTH   $* (synth_xilinx xcup), log in $(BUILD)/depth/$*.log"
 	@rm -f $(BUILD)/depth/$*.types
-	@$(YOSYS) -q -l $(BUILD)/depth/$*.log -p "read_verilog -Irtl $(SYNTH_SRCS); chparam $(CHPARAM_$*) nezha_core; \
+	@$(YOSYS) -q -l $(BUILD)/depth/$*.log -p "read_verilog $(addprefix -I,$(RTL_INCS)) $(RTL_SRCS); chparam $(CHPARAM_$*) nezha_core; \
 	  synth_xilinx -family xcup -flatten -top nezha_core; tee -q -o $(BUILD)/depth/$*.stat stat; \
 	  delete t:FD* t:SRL* t:RAMB* t:RAM32M16 t:RAM64M8 t:DSP48E2 t:IBUF t:OBUF t:BUFG; tee -q -o $@.tmp ltp; \
 	  $(foreach t,$(DEPTH_TYPES),tee -q -a $(BUILD)/depth/$*.types log @$(t); tee -q -a $(BUILD)/depth/$*.types select -list t:$(t);)" \

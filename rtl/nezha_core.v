@@ -1,21 +1,27 @@
-// nezha_core: top of the Nezha vSwitch datapath (docs/datapath-spec.md section 2/3).
-//   s_net  -> ingress_buffer u_ib_net  --desc d0--> flow_processor --cmd c0--> pkt_editor u_ed_net
-//   s_host -> ingress_buffer u_ib_host --desc d1-->                --cmd c1--> pkt_editor u_ed_host
-//   each editor's output is steered by its tdest (0 net, 1 host) to the axis_arbiter of that output
-//   port (arbiter input 0 = net-input editor, 1 = host-input editor) -> m_net / m_host.
-//   nezha_csr: AXI4-Lite registers, tables (offload entries and FE groups included), tick counter
-//   (internal, or tick_in pulses when TICK_CYCLES = 0) and statistics.
-//   probe_gen: the liveness probes of the FE groups (docs/nezha-offload.md section 5), started by the
-//   flow processor's probe rounds; its frames join m_net through a second axis_arbiter stage after the
-//   net output arbiter (input 0 = the editors' net traffic, input 1 = probes), which adds the arbiter's
-//   2 cycles of latency to m_net, not to the flow processor (per-frame cycles and throughput unchanged).
-// m_net_tuser is forced to zero (spec section 2). tx_* beat events for nezha_csr are registered
+`resetall
+`default_nettype none
+
+// nezha_core: top of the Nezha vSwitch datapath (docs/datapath-spec.md sections 2/3, docs/architecture.md).
+//   s_net  -> ingress_buffer u_ib_net  --desc d0--> flow_processor u_fp --cmd c0--> pkt_editor u_ed_net  --e0--
+//   s_host -> ingress_buffer u_ib_host --desc d1-->                     --cmd c1--> pkt_editor u_ed_host --e1--
+//   nezha_egress u_egress: each editor output steered by its tdest (0 net, 1 host); m_net = axis_arb_mux of
+//     (net-input editor, host-input editor, probe_gen), m_host = axis_arb_mux of the two editors, then axis_pad.
+//   nezha_tables u_tables: vNIC, route LPM, mapping, ACL, offload and FE group tables, with their lookup ports to
+//     the flow processor and the table port to the register block; the session table is in the flow processor.
+//   stats_counters u_stats: the statistics (flow processor events, session table events, transmit events).
+//   tick_gen u_tick (internal, or tick_in pulses when TICK_CYCLES = 0); nezha_csr u_csr: AXI4-Lite registers
+//     (configuration, table commands through the table port, counter reads, commit slots granted between
+//     frames by the flow processor).
+//   probe_gen (in nezha_egress): the liveness probes of the FE groups (docs/nezha-offload.md section 5), started
+//     by the flow processor's probe rounds.
+// m_net_tuser is forced to zero (spec section 2). tx_* beat events for the statistics are registered
 // (counted one cycle after the beat is accepted on m_net / m_host).
 // Latency of a frame (no backpressure): last input beat -> descriptor 3 cycles, processor decision,
-// command -> editor; the editor output reaches m_* 2 cycles (arbiter) after leaving the editor.
+// command -> editor; the editor output reaches m_net 2 cycles, m_host 3 cycles (arbiter, padding) after
+// leaving the editor.
 // Throughput: one beat per cycle per port in and out (64-byte frames at line rate as long as the
 // flow processor retires a frame within the frame's beat count).
-// busy: OR of the busy outputs of the buffers, processor, editors and arbiters.
+// busy: OR of the busy outputs of the buffers, processor, editors and output side, and a due probe round.
 module nezha_core #(
     parameter DATA_W    = 64,
     parameter VNIC_W    = 4,
@@ -91,6 +97,10 @@ module nezha_core #(
     output wire                  mon_cfg,            // the record is a register commit, not a frame
     output wire                  busy
 );
+    /* verilator lint_off UNUSEDPARAM */
+`include "nezha_types.vh"
+    /* verilator lint_on UNUSEDPARAM */
+
     localparam integer KEEP_W  = DATA_W / 8;
     localparam integer USER_W  = VNIC_W + 8;
     localparam integer N_VNIC  = 1 << VNIC_W;
@@ -98,10 +108,11 @@ module nezha_core #(
     localparam integer LOC_W   = 2 + SESS_LOG2 + WAY_W;     // session slot {half, bank, bucket, way}
     localparam integer ACL_N   = ACL_SETS * ACL_RULES;
     localparam integer ACL_AW  = (ACL_N <= 2) ? 1 : $clog2(ACL_N);
-    localparam integer RULE_W  = 151;     // NZ_RULE_W
-    localparam integer ENTRY_W = 401;     // NZ_ENTRY_W
+    localparam integer RULE_W  = NZ_RULE_W;
+    localparam integer ENTRY_W = NZ_ENTRY_W;
     localparam integer HDR_MAX = 96;      // editor header limit: 88-byte context packets (64 before)
     localparam integer GRP_W   = (N_GROUPS <= 2) ? 1 : $clog2(N_GROUPS);
+    localparam integer SET_W   = (ACL_SETS <= 2) ? 1 : $clog2(ACL_SETS);
 
     // ------------------------------------------------------------------ configuration / tables
     wire [47:0]            cfg_nic_mac, cfg_nh_mac, cfg_gw_mac;
@@ -217,9 +228,9 @@ module nezha_core #(
     wire                   busy_fp;
 
     flow_processor #(
-        .DATA_W(DATA_W), .USER_W(USER_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES),
+        .DATA_W(DATA_W), .USER_W(USER_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .HDR_MAX(HDR_MAX),
         .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
-        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .N_GROUPS(N_GROUPS)
+        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .N_GROUPS(N_GROUPS), .RULE_W(RULE_W), .ENTRY_W(ENTRY_W)
     ) u_fp (
         .clk(clk), .rst(rst),
         .d0_valid(d0_valid), .d0_ready(d0_ready), .d0_len(d0_len), .d0_hdr(d0_hdr),
@@ -300,123 +311,51 @@ module nezha_core #(
         .busy(busy_ed1)
     );
 
-    // ------------------------------------------------------------------ steering + output arbiters
-    wire an_s0_tready, an_s1_tready, ah_s0_tready, ah_s1_tready;
-    wire busy_an, busy_ah, busy_ap, busy_pad;
-    // the host arbiter's output before the padding stage
-    wire [DATA_W-1:0]      h1_tdata;
-    wire [KEEP_W-1:0]      h1_tkeep;
-    wire                   h1_tvalid, h1_tready, h1_tlast;
-    wire [USER_W-1:0]      h1_tuser;
-    // the editors' net traffic before the probe stage
-    wire [DATA_W-1:0]      n1_tdata, pg_tdata;
-    wire [KEEP_W-1:0]      n1_tkeep, pg_tkeep;
-    wire                   n1_tvalid, n1_tready, n1_tlast, pg_tvalid, pg_tready, pg_tlast;
-    wire [USER_W-1:0]      n1_tuser;
-    assign e0_tready = e0_tdest ? ah_s0_tready : an_s0_tready;
-    assign e1_tready = e1_tdest ? ah_s1_tready : an_s1_tready;
+    // ------------------------------------------------------------------ output side (arbiters, probes, padding)
+    wire                   tx_net_beat, tx_net_last, tx_host_beat, tx_host_last, busy_eg;
+    wire [6:0]             tx_net_bytes, tx_host_bytes;
 
-    axis_arbiter #(.DATA_W(DATA_W), .USER_W(USER_W)) u_arb_net (
+    nezha_egress #(.DATA_W(DATA_W), .USER_W(USER_W), .N_GROUPS(N_GROUPS)) u_egress (
         .clk(clk), .rst(rst),
-        .s0_tdata(e0_tdata), .s0_tkeep(e0_tkeep), .s0_tvalid(e0_tvalid && !e0_tdest),
-        .s0_tready(an_s0_tready), .s0_tlast(e0_tlast), .s0_tuser({USER_W{1'b0}}),
-        .s1_tdata(e1_tdata), .s1_tkeep(e1_tkeep), .s1_tvalid(e1_tvalid && !e1_tdest),
-        .s1_tready(an_s1_tready), .s1_tlast(e1_tlast), .s1_tuser({USER_W{1'b0}}),
-        .m_tdata(n1_tdata), .m_tkeep(n1_tkeep), .m_tvalid(n1_tvalid),
-        .m_tready(n1_tready), .m_tlast(n1_tlast), .m_tuser(n1_tuser),
-        .busy(busy_an)
-    );
-
-    // ------------------------------------------------------------------ liveness probes
-    probe_gen #(.DATA_W(DATA_W), .N_GROUPS(N_GROUPS)) u_probe (
-        .clk(clk), .rst(rst),
+        .e0_tdata(e0_tdata), .e0_tkeep(e0_tkeep), .e0_tvalid(e0_tvalid), .e0_tready(e0_tready), .e0_tlast(e0_tlast),
+        .e0_tuser(e0_tuser), .e0_tdest(e0_tdest),
+        .e1_tdata(e1_tdata), .e1_tkeep(e1_tkeep), .e1_tvalid(e1_tvalid), .e1_tready(e1_tready), .e1_tlast(e1_tlast),
+        .e1_tuser(e1_tuser), .e1_tdest(e1_tdest),
         .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_vtep_ip(cfg_vtep_ip),
-        .fg_count(fg_count), .fg_vtep(fg_vtep),
-        .start(lv_round), .start_tick(lv_round_tick),
-        .m_tdata(pg_tdata), .m_tkeep(pg_tkeep), .m_tvalid(pg_tvalid), .m_tready(pg_tready),
-        .m_tlast(pg_tlast), .ev_probe(probe_tx), .ready(pg_ready)
+        .fg_count(fg_count), .fg_vtep(fg_vtep), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
+        .pg_ready(pg_ready), .probe_tx(probe_tx),
+        .m_net_tdata(m_net_tdata), .m_net_tkeep(m_net_tkeep), .m_net_tvalid(m_net_tvalid),
+        .m_net_tready(m_net_tready), .m_net_tlast(m_net_tlast), .m_net_tuser(m_net_tuser),
+        .m_host_tdata(m_host_tdata), .m_host_tkeep(m_host_tkeep), .m_host_tvalid(m_host_tvalid),
+        .m_host_tready(m_host_tready), .m_host_tlast(m_host_tlast), .m_host_tuser(m_host_tuser),
+        .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
+        .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes),
+        .busy(busy_eg)
     );
 
-    axis_arbiter #(.DATA_W(DATA_W), .USER_W(USER_W)) u_arb_probe (
+    // ------------------------------------------------------------------ tables (next to the pipeline)
+    wire [2:0]             tp_tbl;
+    wire [31:0]            tp_idx;
+    wire [511:0]           tp_data, tp_rd_data;
+    wire                   tp_bad, tp_wr, tp_rd, tp_rd_done;
+    wire [6:0]             tp_ready;
+    wire                   acl_cnt_we;
+    wire [SET_W-1:0]       acl_cnt_set;
+    wire [8:0]             acl_cnt_val;
+    wire [15:0]            probe_interval, probe_timeout;
+    wire [4:0]             fe_down;
+
+    nezha_tables #(
+        .VNIC_W(VNIC_W), .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES), .MAP_LOG2(MAP_LOG2),
+        .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS), .LOC_W(LOC_W), .RULE_W(RULE_W), .ENTRY_W(ENTRY_W)
+    ) u_tables (
         .clk(clk), .rst(rst),
-        .s0_tdata(n1_tdata), .s0_tkeep(n1_tkeep), .s0_tvalid(n1_tvalid),
-        .s0_tready(n1_tready), .s0_tlast(n1_tlast), .s0_tuser(n1_tuser),
-        .s1_tdata(pg_tdata), .s1_tkeep(pg_tkeep), .s1_tvalid(pg_tvalid),
-        .s1_tready(pg_tready), .s1_tlast(pg_tlast), .s1_tuser({USER_W{1'b0}}),
-        .m_tdata(m_net_tdata), .m_tkeep(m_net_tkeep), .m_tvalid(m_net_tvalid),
-        .m_tready(m_net_tready), .m_tlast(m_net_tlast), .m_tuser(m_net_tuser),
-        .busy(busy_ap)
-    );
-
-    axis_arbiter #(.DATA_W(DATA_W), .USER_W(USER_W)) u_arb_host (
-        .clk(clk), .rst(rst),
-        .s0_tdata(e0_tdata), .s0_tkeep(e0_tkeep), .s0_tvalid(e0_tvalid && e0_tdest),
-        .s0_tready(ah_s0_tready), .s0_tlast(e0_tlast), .s0_tuser(e0_tuser),
-        .s1_tdata(e1_tdata), .s1_tkeep(e1_tkeep), .s1_tvalid(e1_tvalid && e1_tdest),
-        .s1_tready(ah_s1_tready), .s1_tlast(e1_tlast), .s1_tuser(e1_tuser),
-        .m_tdata(h1_tdata), .m_tkeep(h1_tkeep), .m_tvalid(h1_tvalid),
-        .m_tready(h1_tready), .m_tlast(h1_tlast), .m_tuser(h1_tuser),
-        .busy(busy_ah)
-    );
-
-    // frames to the VMs are at least 60 bytes (datapath-spec 4.7, padding)
-    axis_pad #(.DATA_W(DATA_W), .USER_W(USER_W), .MIN_BYTES(60)) u_pad_host (
-        .clk(clk), .rst(rst),
-        .s_tdata(h1_tdata), .s_tkeep(h1_tkeep), .s_tvalid(h1_tvalid), .s_tready(h1_tready),
-        .s_tlast(h1_tlast), .s_tuser(h1_tuser),
-        .m_tdata(m_host_tdata), .m_tkeep(m_host_tkeep), .m_tvalid(m_host_tvalid),
-        .m_tready(m_host_tready), .m_tlast(m_host_tlast), .m_tuser(m_host_tuser),
-        .busy(busy_pad)
-    );
-
-    // ------------------------------------------------------------------ tx beat events (registered)
-    function [6:0] popcount;
-        input [KEEP_W-1:0] k;
-        integer i;
-        begin
-            popcount = 7'd0;
-            for (i = 0; i < KEEP_W; i = i + 1)
-                popcount = popcount + {6'd0, k[i]};
-        end
-    endfunction
-
-    reg       tx_net_beat, tx_net_last, tx_host_beat, tx_host_last;
-    reg [6:0] tx_net_bytes, tx_host_bytes;
-    always @(posedge clk) begin
-        if (rst) begin
-            tx_net_beat   <= 1'b0;
-            tx_net_last   <= 1'b0;
-            tx_net_bytes  <= 7'd0;
-            tx_host_beat  <= 1'b0;
-            tx_host_last  <= 1'b0;
-            tx_host_bytes <= 7'd0;
-        end else begin
-            tx_net_beat   <= m_net_tvalid && m_net_tready;
-            tx_net_last   <= m_net_tvalid && m_net_tready && m_net_tlast;
-            tx_net_bytes  <= (m_net_tvalid && m_net_tready) ? popcount(m_net_tkeep) : 7'd0;
-            tx_host_beat  <= m_host_tvalid && m_host_tready;
-            tx_host_last  <= m_host_tvalid && m_host_tready && m_host_tlast;
-            tx_host_bytes <= (m_host_tvalid && m_host_tready) ? popcount(m_host_tkeep) : 7'd0;
-        end
-    end
-
-    // ------------------------------------------------------------------ registers and tables
-    nezha_csr #(
-        .DATA_W(DATA_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .MTU_MAX(MTU_MAX),
-        .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
-        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES),
-        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS)
-    ) u_csr (
-        .clk(clk), .rst(rst), .tick_in(tick_in),
-        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
-        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
-        .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
-        .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
-        .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
-        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
-        .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
-        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu), .cfg_idle_to(cfg_idle_to),
-        .cfg_close_to(cfg_close_to), .tick_now(tick_now),
+        .tp_tbl(tp_tbl), .tp_idx(tp_idx), .tp_data(tp_data), .tp_bad(tp_bad), .tp_wr(tp_wr), .tp_rd(tp_rd),
+        .tp_rd_done(tp_rd_done), .tp_rd_data(tp_rd_data), .tp_ready(tp_ready),
+        .acl_cnt_we(acl_cnt_we), .acl_cnt_set(acl_cnt_set), .acl_cnt_val(acl_cnt_val),
+        .probe_interval(probe_interval), .probe_timeout(probe_timeout), .tick_now(tick_now),
+        .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
+        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
         .vnic_en(vnic_en), .vnic_vni(vnic_vni), .vnic_mac(vnic_mac), .vnic_ip(vnic_ip),
         .vnic_gw(vnic_gw), .vnic_acl(vnic_acl),
         .rt_req_valid(rt_req_valid), .rt_req_vni(rt_req_vni), .rt_req_ip(rt_req_ip),
@@ -425,30 +364,72 @@ module nezha_core #(
         .mp_req_valid(mp_req_valid), .mp_req_vni(mp_req_vni), .mp_req_ip(mp_req_ip),
         .mp_resp_valid(mp_resp_valid), .mp_resp_hit(mp_resp_hit), .mp_resp_vtep(mp_resp_vtep),
         .mp_resp_mac(mp_resp_mac), .mp_resp_geneve(mp_resp_geneve),
-        .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data),
-        .acl_count(acl_count),
+        .acl_rd_en(acl_rd_en), .acl_rd_addr(acl_rd_addr), .acl_rd_data(acl_rd_data), .acl_count(acl_count),
+        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version),
+        .ol_be_vnic(ol_be_vnic), .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep),
+        .fg_alive(fg_alive),
+        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
+        .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
+        .fe_down(fe_down)
+    );
+
+    // ------------------------------------------------------------------ statistics
+    wire [5:0]             st_idx;
+    wire [63:0]            st_value, vs_value;
+    wire                   vs_req, vs_done;
+    wire [VNIC_W-1:0]      vs_sel;
+    wire [2:0]             vs_kind;
+
+    stats_counters #(.VNIC_W(VNIC_W)) u_stats (
+        .clk(clk), .rst(rst),
         .ev_valid(ev_valid), .ev_port(ev_port), .ev_len(ev_len), .ev_drop_reason(ev_drop_reason),
         .ev_exc_reason(ev_exc_reason), .ev_arp_reply(ev_arp_reply),
         .ev_rx_vnic_valid(ev_rx_vnic_valid), .ev_rx_vnic(ev_rx_vnic),
         .ev_tx_vnic_valid(ev_tx_vnic_valid), .ev_tx_vnic(ev_tx_vnic), .ev_tx_len(ev_tx_len),
         .ev_newflow(ev_newflow), .ev_newflow_vnic(ev_newflow_vnic), .ev_slow_cycles(ev_slow_cycles),
         .ev_sess_hit(ev_sess_hit), .ev_sess_miss(ev_sess_miss), .ev_sess_closed(ev_sess_closed),
-        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx),
-        .ev_nz_verdict_rx(ev_nz_verdict_rx), .ev_nz_fallback(ev_nz_fallback),
-        .ev_probe_reply_tx(ev_probe_reply_tx), .ev_probe_reply_rx(ev_probe_reply_rx),
+        .ev_nz_redirect(ev_nz_redirect), .ev_nz_verdict_tx(ev_nz_verdict_tx), .ev_nz_verdict_rx(ev_nz_verdict_rx),
+        .ev_nz_fallback(ev_nz_fallback), .ev_probe_reply_tx(ev_probe_reply_tx),
+        .ev_probe_reply_rx(ev_probe_reply_rx), .probe_tx(probe_tx), .fe_down(fe_down),
         .sess_ev_insert(sess_ev_insert), .sess_ev_insert_fail(sess_ev_insert_fail),
         .sess_ev_aged(sess_ev_aged), .sess_ev_kicks(sess_ev_kicks), .sess_occupancy(sess_occupancy),
-        .sess_rb_req(sess_rb_req), .sess_rb_loc(sess_rb_loc), .sess_rb_done(sess_rb_done),
-        .sess_rb_entry(sess_rb_entry), .sess_rb_compact(sess_rb_compact),
-        .ol_mode(ol_mode), .ol_compact(ol_compact), .ol_group(ol_group), .ol_version(ol_version), .ol_be_vnic(ol_be_vnic),
-        .ol_be_vtep(ol_be_vtep), .fg_count(fg_count), .fg_vtep(fg_vtep), .fg_alive(fg_alive),
-        .lv_refresh(lv_refresh), .lv_addr(lv_addr), .lv_tick(lv_tick),
-        .round_due(round_due), .round_tick(round_tick), .lv_round(lv_round), .lv_round_tick(lv_round_tick),
-        .probe_tx(probe_tx), .cfg_req(cfg_req), .cfg_ack(cfg_ack),
         .tx_net_beat(tx_net_beat), .tx_net_last(tx_net_last), .tx_net_bytes(tx_net_bytes),
-        .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes)
+        .tx_host_beat(tx_host_beat), .tx_host_last(tx_host_last), .tx_host_bytes(tx_host_bytes),
+        .st_idx(st_idx), .st_value(st_value),
+        .vs_req(vs_req), .vs_sel(vs_sel), .vs_kind(vs_kind), .vs_done(vs_done), .vs_value(vs_value)
     );
 
-    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_an || busy_ah || busy_ap || busy_pad ||
-                  !pg_ready || round_due;
+    // ------------------------------------------------------------------ tick
+    wire [23:0]            cfg_tick_cycles;
+    tick_gen u_tick (.clk(clk), .rst(rst), .cfg_tick_cycles(cfg_tick_cycles), .tick_in(tick_in), .tick_now(tick_now));
+
+    // ------------------------------------------------------------------ registers (AXI4-Lite)
+    nezha_csr #(
+        .DATA_W(DATA_W), .VNIC_W(VNIC_W), .HDR_BYTES(HDR_BYTES), .MTU_MAX(MTU_MAX),
+        .SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS),
+        .ACL_SETS(ACL_SETS), .ACL_RULES(ACL_RULES), .ROUTES(ROUTES),
+        .MAP_LOG2(MAP_LOG2), .MAP_WAYS(MAP_WAYS), .N_GROUPS(N_GROUPS)
+    ) u_csr (
+        .clk(clk), .rst(rst),
+        .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
+        .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
+        .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
+        .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr), .s_axil_arvalid(s_axil_arvalid),
+        .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp),
+        .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
+        .cfg_nic_mac(cfg_nic_mac), .cfg_nh_mac(cfg_nh_mac), .cfg_gw_mac(cfg_gw_mac),
+        .cfg_vtep_ip(cfg_vtep_ip), .cfg_mtu(cfg_mtu), .cfg_vm_mtu(cfg_vm_mtu), .cfg_idle_to(cfg_idle_to),
+        .cfg_close_to(cfg_close_to), .cfg_tick_cycles(cfg_tick_cycles), .tick_now(tick_now),
+        .tp_tbl(tp_tbl), .tp_idx(tp_idx), .tp_data(tp_data), .tp_bad(tp_bad), .tp_wr(tp_wr), .tp_rd(tp_rd),
+        .tp_rd_done(tp_rd_done), .tp_rd_data(tp_rd_data), .tp_ready(tp_ready),
+        .acl_cnt_we(acl_cnt_we), .acl_cnt_set(acl_cnt_set), .acl_cnt_val(acl_cnt_val), .acl_count(acl_count),
+        .probe_interval(probe_interval), .probe_timeout(probe_timeout), .fg_alive(fg_alive),
+        .st_idx(st_idx), .st_value(st_value),
+        .vs_req(vs_req), .vs_sel(vs_sel), .vs_kind(vs_kind), .vs_done(vs_done), .vs_value(vs_value),
+        .cfg_req(cfg_req), .cfg_ack(cfg_ack)
+    );
+
+    assign busy = busy_ib0 || busy_ib1 || busy_fp || busy_ed0 || busy_ed1 || busy_eg || round_due;
 endmodule
+
+`resetall

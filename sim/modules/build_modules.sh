@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds build/sim/libnezha_modules.so: every module of modules.txt, Verilated on its own with its own
 # prefix, plus the generic port shim (module_sim.cpp) — the C ABI of the per-module benches.
+# The sources come from the RTL file list (rtl/nezha.f, paths relative to the repository root), the same
+# list the core models, lint and yosys read; a module is rebuilt when any RTL file or this directory changed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+rtl_f=${RTL_F:-rtl/nezha.f}
 out=$root/build/mod
 lib=$root/build/sim/libnezha_modules.so
 mkdir -p "$out" "$root/build/sim"
@@ -11,15 +15,16 @@ exec 9>"$out/.lock"
 flock 9
 vflags="-O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Wno-lint -Wno-style -CFLAGS -fPIC -CFLAGS -O2"
 objs=()
-newest_rtl=$(ls -t "$root"/rtl/*.v "$root"/rtl/*.vh "$0" "$(dirname "$0")"/*.txt "$(dirname "$0")"/*.py "$(dirname "$0")"/*.cpp "$(dirname "$0")"/*.h | head -1)
+newest_rtl=$(ls -t $(find rtl -type f \( -name '*.v' -o -name '*.vh' -o -name '*.f' \)) "$rtl_f" \
+    sim/modules/build_modules.sh sim/modules/*.txt sim/modules/*.py sim/modules/*.cpp sim/modules/*.h | head -1)
 while read -r name top params; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     d=$out/$name
     a=$d/Vmb_${name}__ALL.a
     if [[ ! -f $a || $newest_rtl -nt $a ]]; then
         rm -rf "$d"
-        verilator --cc $vflags -I"$root/rtl" -y "$root/rtl" --top-module "$top" $params --prefix "Vmb_$name" \
-            -Mdir "$d" "$root/rtl/$top.v" >"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
+        verilator --cc $vflags -f "$rtl_f" --top-module "$top" $params --prefix "Vmb_$name" \
+            -Mdir "$d" >"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
         make -s -C "$d" -f "Vmb_$name.mk" "Vmb_${name}__ALL.a" OPT_FAST="-O2 -fPIC" OPT_SLOW="-O1 -fPIC" >>"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
         python3 "$root/sim/modules/gen_module_shim.py" "$name" "Vmb_$name" "$d/Vmb_$name.h" "$d/shim_$name.cpp"
         g++ -O2 -fPIC -std=c++17 -c -I"$d" -I"$root/sim/modules" -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \

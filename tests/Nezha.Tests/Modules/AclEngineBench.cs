@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/acl_engine.v (4 sets x 64 rules) against the model's ACL table: random rule sets written through
+/// rtl/flow/acl_engine.v (4 sets x 64 rules) against the model's ACL table: random rule sets written through
 /// AclTable.Write and mirrored as NZ_RULE_W-bit rule words behind a 1-cycle-latency read port (garbage on
 /// the read data in cycles after no read), random packets; the verdict must equal the model's first-match
 /// evaluation and `done` must come exactly k cycles after `start` (k = m+1 for first match m, count for no
@@ -15,41 +15,13 @@ namespace Nezha.Tests.Modules;
 /// </summary>
 public class AclEngineBench
 {
-    private const int Sets = 4, Rules = 64, RuleBytes = (151 + 7) / 8;
+    private const int Sets = 4, Rules = 64, RuleBytes = (RtlLayouts.RuleW + 7) / 8;
 
-    // NZ_R_* of rtl/nezha_types.vh
-    private const int RValid = 0, RDir = 1, RAllow = 2, RProto = 3, RSrc = 11, RSrcLen = 43, RDst = 49, RDstLen = 81,
-        RSpLo = 87, RSpHi = 103, RDpLo = 119, RDpHi = 135;
-
-    private static void Put(byte[] w, int lsb, int width, ulong v)
-    {
-        for (int i = 0; i < width; i++)
-        {
-            int b = lsb + i;
-            if (((v >> i) & 1) != 0) w[b >> 3] |= (byte)(1 << (b & 7));
-            else w[b >> 3] &= (byte)~(1 << (b & 7));
-        }
-    }
-
-    /// <summary>The rule word of a model rule (prefixes as the model stores them, masked);
-    /// <paramref name="lenOver32"/> replaces a length of 32 by 33..63 (the header: "a length > 32 acts as 32").</summary>
-    private static byte[] RuleWord(in ModelAclRule r, Random rnd, bool lenOver32)
-    {
-        var w = new byte[RuleBytes];
-        Put(w, RValid, 1, r.Valid ? 1UL : 0);
-        Put(w, RDir, 1, (ulong)r.Dir);
-        Put(w, RAllow, 1, r.Allow ? 1UL : 0);
-        Put(w, RProto, 8, r.Proto);
-        Put(w, RSrc, 32, r.Src);
-        Put(w, RSrcLen, 6, (ulong)(lenOver32 && r.SrcLen == 32 ? rnd.Next(33, 64) : r.SrcLen));
-        Put(w, RDst, 32, r.Dst);
-        Put(w, RDstLen, 6, (ulong)(lenOver32 && r.DstLen == 32 ? rnd.Next(33, 64) : r.DstLen));
-        Put(w, RSpLo, 16, r.SportLo);
-        Put(w, RSpHi, 16, r.SportHi);
-        Put(w, RDpLo, 16, r.DportLo);
-        Put(w, RDpHi, 16, r.DportHi);
-        return w;
-    }
+    /// <summary>The rule word of a model rule (RtlLayouts.RuleBits); <paramref name="lenOver32"/> replaces a length
+    /// of 32 by 33..63 (the header: "a length > 32 acts as 32").</summary>
+    private static byte[] RuleWord(in ModelAclRule r, Random rnd, bool lenOver32) =>
+        RtlLayouts.Bytes(RtlLayouts.RuleBits(r, lenOver32 && r.SrcLen == 32 ? rnd.Next(33, 64) : r.SrcLen,
+                                             lenOver32 && r.DstLen == 32 ? rnd.Next(33, 64) : r.DstLen), RtlLayouts.RuleW);
 
     private static readonly ushort[] PortPool = { 0, 1, 22, 53, 80, 443, 1023, 1024, 8080, 49152, 65534, 65535 };
     private static readonly byte[] ProtoPool = { 1, 6, 6, 17, 17, 47, 0, 132 };

@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/axis_pad.v (MIN_BYTES = 60) at 8, 64 and 512 bits: random frames of 1..200 bytes with garbage in the
+/// rtl/lib/axis_pad.v (MIN_BYTES = 60) at 8, 64 and 512 bits: random frames of 1..200 bytes with garbage in the
 /// input lanes past tkeep, random input gaps and output backpressure. Every output frame must be its input
 /// frame followed by zero bytes up to 60 (unchanged when it has 60 or more), with the input's tuser on every
 /// beat and tkeep contiguous; without gaps or backpressure, frames of 60 bytes or more move one beat per cycle.

@@ -4,7 +4,7 @@ using NUnit.Framework;
 
 namespace Nezha.Tests.Modules;
 
-/// <summary>rtl/crc32c.v (16-byte session key) against the host's CRC-32C.</summary>
+/// <summary>rtl/lib/crc32c.v (16-byte session key) against the host's CRC-32C.</summary>
 public class Crc32cBench
 {
     [Test]

@@ -9,7 +9,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/hdr_parser.v (HDR_BYTES = 128) against the golden model's parse steps (FrameParser: Ethernet, Ipv4,
+/// rtl/parse/hdr_parser.v (HDR_BYTES = 128) against the golden model's parse steps (FrameParser: Ethernet, Ipv4,
 /// L4, Tunnel, Arp) sequenced in hdr_parser's output contract (docs/rtl-interfaces.md): directed frames plus
 /// seeded random mutations / truncations of valid frames on both ports, one frame per cycle with random
 /// gaps; out_valid must pulse exactly three cycles after in_valid and the parse record must agree on every

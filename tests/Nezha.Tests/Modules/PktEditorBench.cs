@@ -4,7 +4,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/pkt_editor.v: for random commands (header length, strip, end, drop) and frames, with random input gaps
+/// rtl/edit/pkt_editor.v: for random commands (header length, strip, end, drop) and frames, with random input gaps
 /// and random output backpressure, the output must be exactly hdr[0..M) ++ frame[strip..min(end, L)); with no
 /// backpressure it must move one beat per cycle.
 /// </summary>

@@ -7,7 +7,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/probe_gen.v at 8, 64 and 512 bits: every round emits one PROBE per group member in group/member order,
+/// rtl/egress/probe_gen.v at 8, 64 and 512 bits: every round emits one PROBE per group member in group/member order,
 /// byte for byte the model's <c>ContextFrames.Probe</c>, under random output backpressure; ev_probe pulses once
 /// per probe and ready drops for exactly the round.
 /// </summary>

@@ -6,7 +6,7 @@ using NUnit.Framework;
 
 namespace Nezha.Tests.Modules;
 
-/// <summary>rtl/route_lpm.v (16 entries) against the model's route table: random tables, random lookups,
+/// <summary>rtl/tables/route_lpm.v (16 entries) against the model's route table: random tables, random lookups,
 /// one lookup issued per cycle, answers exactly two cycles later.</summary>
 public class RouteLpmBench
 {

@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace Nezha.Tests.Modules;
 
 /// <summary>
-/// rtl/session_table.v against the model's <see cref="SessionTable"/>, operation by operation, for both registered
+/// rtl/flow/session_table.v against the model's <see cref="SessionTable"/>, operation by operation, for both registered
 /// sizes (session_table_s: 16 buckets x 2 ways x 2 banks, 16 kicks; session_table_m: 64 x 8 x 2, 64 kicks).
 /// <para>
 /// Every operation is issued only while op_ready is high and checked when it completes: lookups (hit/miss, lk_loc,
@@ -112,20 +112,10 @@ public class SessionTableBench
 
         public void Dispose() => _m.Dispose();
 
-        // ------------------------------------------------------------------ encoding (rtl/nezha_types.vh)
-        private static BigInteger KeyBits(in ModelFlowKey k) =>
-            ((BigInteger)k.Vni << 104) | ((BigInteger)k.Proto << 96) | ((BigInteger)k.LoIp << 64) |
-            ((BigInteger)k.HiIp << 32) | ((BigInteger)k.LoPort << 16) | k.HiPort;
+        // ------------------------------------------------------------------ encoding (rtl/include/nezha_types.vh)
+        private static BigInteger KeyBits(in ModelFlowKey k) => RtlLayouts.KeyBits(k);
 
-        private static BigInteger ActBits(ModelSessionAction a) =>
-            (BigInteger)((uint)a.Type & 3) | ((BigInteger)(uint)(a.Vnic & 0xFF) << 2) | ((BigInteger)a.Vtep << 10) |
-            ((BigInteger)(a.Mac & 0xFFFF_FFFF_FFFFUL) << 42);
-
-        private static BigInteger Enc(in ModelSessionEntry e) =>
-            e.Compact && (e.Act0 != default || e.Act1 != default) ? Enc(e with { Act0 = default, Act1 = default }) :
-            (e.Valid ? BigInteger.One : 0) | (e.InitDir ? 2 : 0) | (e.Est ? 4 : 0) | (e.Fin0 ? 8 : 0) | (e.Fin1 ? 16 : 0) |
-            ((BigInteger)e.Ts << 5) | ((BigInteger)e.Pkts << 21) | ((BigInteger)(e.Bytes & ModelSessionEntry.BytesMask) << 53) |
-            (ActBits(e.Act0) << 93) | (ActBits(e.Act1) << 183) | (KeyBits(e.Key) << 273);
+        private static BigInteger Enc(in ModelSessionEntry e) => RtlLayouts.EntryBits(e);
 
         private static string Hex(BigInteger v) => v.ToString("X102");
 
