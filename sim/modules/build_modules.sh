@@ -11,15 +11,17 @@ exec 9>"$out/.lock"
 flock 9
 vflags="-O3 --x-assign fast --x-initial fast --noassert -Wno-fatal -Wno-lint -Wno-style -CFLAGS -fPIC -CFLAGS -O2"
 objs=()
-newest_rtl=$(ls -t "$root"/rtl/*.v "$root"/rtl/*.vh "$0" "$(dirname "$0")"/*.txt "$(dirname "$0")"/*.py "$(dirname "$0")"/*.cpp "$(dirname "$0")"/*.h | head -1)
+newest_rtl=$(ls -t "$root"/rtl/*.v "$root"/rtl/*.vh "$root"/rtl/flow/*.v "$0" "$(dirname "$0")"/*.txt "$(dirname "$0")"/*.py "$(dirname "$0")"/*.cpp "$(dirname "$0")"/*.h | head -1)
 while read -r name top params; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     d=$out/$name
     a=$d/Vmb_${name}__ALL.a
     if [[ ! -f $a || $newest_rtl -nt $a ]]; then
         rm -rf "$d"
-        verilator --cc $vflags -I"$root/rtl" -y "$root/rtl" --top-module "$top" $params --prefix "Vmb_$name" \
-            -Mdir "$d" "$root/rtl/$top.v" >"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
+        top_v=$root/rtl/$top.v
+        [[ -f $top_v ]] || top_v=$root/rtl/flow/$top.v
+        verilator --cc $vflags -I"$root/rtl" -y "$root/rtl" -y "$root/rtl/flow" --top-module "$top" $params --prefix "Vmb_$name" \
+            -Mdir "$d" "$top_v" >"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
         make -s -C "$d" -f "Vmb_$name.mk" "Vmb_${name}__ALL.a" OPT_FAST="-O2 -fPIC" OPT_SLOW="-O1 -fPIC" >>"$d.log" 2>&1 || { cat "$d.log"; exit 1; }
         python3 "$root/sim/modules/gen_module_shim.py" "$name" "Vmb_$name" "$d/Vmb_$name.h" "$d/shim_$name.cpp"
         g++ -O2 -fPIC -std=c++17 -c -I"$d" -I"$root/sim/modules" -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \

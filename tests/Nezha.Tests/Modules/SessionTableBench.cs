@@ -111,23 +111,6 @@ public class SessionTableBench
 
         public void Dispose() => _m.Dispose();
 
-        // ------------------------------------------------------------------ encoding (rtl/nezha_types.vh)
-        private static BigInteger KeyBits(in ModelFlowKey k) =>
-            ((BigInteger)k.Vni << 104) | ((BigInteger)k.Proto << 96) | ((BigInteger)k.LoIp << 64) |
-            ((BigInteger)k.HiIp << 32) | ((BigInteger)k.LoPort << 16) | k.HiPort;
-
-        private static BigInteger ActBits(ModelSessionAction a) =>
-            (BigInteger)((uint)a.Type & 3) | ((BigInteger)(uint)(a.Vnic & 0xFF) << 2) | ((BigInteger)a.Vtep << 10) |
-            ((BigInteger)(a.Mac & 0xFFFF_FFFF_FFFFUL) << 42);
-
-        private static BigInteger Enc(in ModelSessionEntry e) =>
-            e.Compact && (e.Act0 != default || e.Act1 != default) ? Enc(e with { Act0 = default, Act1 = default }) :
-            (e.Valid ? BigInteger.One : 0) | (e.InitDir ? 2 : 0) | (e.Est ? 4 : 0) | (e.Fin0 ? 8 : 0) | (e.Fin1 ? 16 : 0) |
-            ((BigInteger)e.Ts << 5) | ((BigInteger)e.Pkts << 21) | ((BigInteger)(e.Bytes & ModelSessionEntry.BytesMask) << 53) |
-            (ActBits(e.Act0) << 93) | (ActBits(e.Act1) << 183) | (KeyBits(e.Key) << 273);
-
-        private static string Hex(BigInteger v) => v.ToString("X102");
-
         // ------------------------------------------------------------------ stimulus
         private ModelFlowKey FreshKey()
         {
@@ -206,7 +189,7 @@ public class SessionTableBench
             _nJunk++;
             switch (_rnd.Next(5))
             {
-                case 0: _m.SetBig("lk_key", KeyBits(_pool.Count > 0 ? _pool[_rnd.Next(_pool.Count)] : FreshKey())); _m.Set("lk_valid", 1); break;
+                case 0: _m.SetBig("lk_key", SessionBits.Key(_pool.Count > 0 ? _pool[_rnd.Next(_pool.Count)] : FreshKey())); _m.Set("lk_valid", 1); break;
                 case 1: _m.SetBig("ins_entry", RandomBits(401)); _m.Set("ins_compact", (ulong)_rnd.Next(2)); _m.Set("ins_valid", 1); break;
                 case 2: _m.Set("up_loc", (ulong)_rnd.Next(_slots)); _m.SetBig("up_entry", RandomBits(401)); _m.Set("up_compact", (ulong)_rnd.Next(2)); _m.Set("up_valid", 1); break;
                 case 3: _m.Set("del_loc", (ulong)_rnd.Next(_slots)); _m.Set("del_valid", 1); break;
@@ -271,7 +254,7 @@ public class SessionTableBench
         private int Lookup(in ModelFlowKey key, string why)
         {
             RequireReady("lookup");
-            _m.SetBig("lk_key", KeyBits(key));
+            _m.SetBig("lk_key", SessionBits.Key(key));
             _m.Set("lk_valid", 1);
             Tick();
             _m.Set("lk_valid", 0);
@@ -293,7 +276,7 @@ public class SessionTableBench
             {
                 _nLkHit++;
                 Assert.That((int)_m.Get("lk_loc"), Is.EqualTo(ms), Ctx("lk_loc"));
-                Assert.That(Hex(_m.GetBig("lk_entry")), Is.EqualTo(Hex(Enc(_t[ms]))), Ctx("lk_entry"));
+                Assert.That(SessionBits.Hex(_m.GetBig("lk_entry")), Is.EqualTo(SessionBits.Hex(SessionBits.Entry(_t[ms]))), Ctx("lk_entry"));
                 Assert.That(_m.GetBool("lk_compact"), Is.EqualTo(_t[ms].Compact), Ctx("lk_compact"));
                 if (_t[ms].Compact) _nLkCompact++;
             }
@@ -311,8 +294,8 @@ public class SessionTableBench
             RequireReady("insert");
             e.Valid = true;
             e.Hash = e.Key.Hash();
-            var bits = Enc(e);
-            if (e.Compact) bits = Enc(e with { Compact = false });  // a compact insert's actions are not stored
+            var bits = SessionBits.Entry(e);
+            if (e.Compact) bits = SessionBits.Entry(e with { Compact = false });  // a compact insert's actions are not stored
             if (_rnd.Next(4) == 0) bits &= ~BigInteger.One;      // ins_entry bit 0 is ignored
             _m.SetBig("ins_entry", bits);
             _m.Set("ins_compact", e.Compact ? 1u : 0u);
@@ -363,7 +346,7 @@ public class SessionTableBench
             RequireReady("update");
             _m.Set("up_loc", (ulong)slot);
             // a compact update's actions are not stored: send random ones
-            _m.SetBig("up_entry", e.Compact ? Enc(e with { Compact = false, Act0 = RandAct(), Act1 = RandAct() }) : Enc(e));
+            _m.SetBig("up_entry", e.Compact ? SessionBits.Entry(e with { Compact = false, Act0 = RandAct(), Act1 = RandAct() }) : SessionBits.Entry(e));
             _m.Set("up_compact", e.Compact ? 1u : 0u);
             _m.Set("up_valid", 1);
             Tick();
@@ -405,12 +388,12 @@ public class SessionTableBench
             _nRb++;
             Assert.That(lat, Is.EqualTo(2), Ctx("read-back latency"));
             var rtl = _m.GetBig("rb_entry");
-            var model = Enc(_t[slot]);
-            if (requireZero) Assert.That(Hex(rtl), Is.EqualTo(Hex(BigInteger.Zero)), Ctx($"slot {slot} after the reset clear"));
+            var model = SessionBits.Entry(_t[slot]);
+            if (requireZero) Assert.That(SessionBits.Hex(rtl), Is.EqualTo(SessionBits.Hex(BigInteger.Zero)), Ctx($"slot {slot} after the reset clear"));
             if (_t[slot].Valid)
             {
                 _nRbValid++;
-                Assert.That(Hex(rtl), Is.EqualTo(Hex(model)), Ctx($"read-back of valid slot {slot}"));
+                Assert.That(SessionBits.Hex(rtl), Is.EqualTo(SessionBits.Hex(model)), Ctx($"read-back of valid slot {slot}"));
                 Assert.That(_m.GetBool("rb_compact"), Is.EqualTo(_t[slot].Compact), Ctx($"rb_compact of valid slot {slot}"));
             }
             else
@@ -474,7 +457,7 @@ public class SessionTableBench
                 var key = FreshKey();
                 var e = RandomEntry(key, _now, compactShare);
                 int occ = (int)_m.Get("occupancy");
-                if (Insert(e, "fill")) { inserted.Add((key, Enc(e))); words += e.Compact ? 0.5 : 1; }
+                if (Insert(e, "fill")) { inserted.Add((key, SessionBits.Entry(e))); words += e.Compact ? 0.5 : 1; }
                 else
                 {
                     _fills.Add($"{compactShare:P0} compact: first failure at {occ} entries, {words / _cap:P1} of the words");
@@ -489,7 +472,7 @@ public class SessionTableBench
             {
                 var key = FreshKey();
                 var e = RandomEntry(key, _now, compactShare);
-                if (Insert(e, "past the first failure")) { inserted.Add((key, Enc(e))); _fillPastOk++; }
+                if (Insert(e, "past the first failure")) { inserted.Add((key, SessionBits.Entry(e))); _fillPastOk++; }
                 else _fillPastFail++;
             }
             Assert.That(_m.Get("occupancy"), Is.EqualTo((ulong)inserted.Count));
@@ -498,7 +481,7 @@ public class SessionTableBench
             {
                 int s = Lookup(key, "fill check");
                 Assert.That(s, Is.GreaterThanOrEqualTo(0), Ctx($"inserted key {key} lost"));
-                Assert.That(Hex(_m.GetBig("lk_entry")), Is.EqualTo(Hex(bits)), Ctx($"entry of {key} changed"));
+                Assert.That(SessionBits.Hex(_m.GetBig("lk_entry")), Is.EqualTo(SessionBits.Hex(bits)), Ctx($"entry of {key} changed"));
             }
             Assert.That(_t.ValidCount(), Is.EqualTo(inserted.Count));
             ReadBackAll();
