@@ -630,7 +630,6 @@ module sess_pipe #(
     wire [2:0]       cn_mode  = !ins_cmp ? WM_FULL : p0_loc[LOC_W-1] ? WM_C1 : WM_C0;
     wire             wk6      = v[6] && (kd[6] == K_WRD);
 
-    integer pw;
     always @(posedge clk) begin
         case (wk_st)
             WK_IDLE: begin
@@ -690,7 +689,6 @@ module sess_pipe #(
             nsteps <= {PN_W{1'b0}};
             ci     <= {PN_W{1'b0}};
             cb     <= 1'b0;
-            for (pw = 0; pw <= MAX_KICKS; pw = pw + 1) path_q[pw] <= {LOC_W{1'b0}};
         end
     end
 
