@@ -23,7 +23,7 @@
 // Release (any cycle): rel_valid / rel_idx: count - 1 at the end of the cycle, the entry is free at 0 (a release
 // of a free entry is ignored). A release in the cycle of a decision takes effect after it: the decision sees the
 // count before the release, a follow and a release of the same entry in one cycle leave the count unchanged.
-// Reset: every entry free. `used` = entries in use (registered).
+// Reset: every entry free. `used` = entries in use (combinational from the registers).
 //
 // Requirements: Q >= 1, CNT_W >= 1.
 module pending_cam #(
@@ -55,7 +55,7 @@ module pending_cam #(
     output reg  [IW-1:0]    b_idx;
     input  wire             rel_valid;
     input  wire [IW-1:0]    rel_idx;
-    output reg  [IW:0]      used;
+    output reg  [IW:0]      used;           // (combinational)
 
     reg  [KEY_W-1:0]    key [0:Q-1];
     reg  [CNT_W-1:0]    cnt [0:Q-1];
@@ -106,48 +106,53 @@ module pending_cam #(
     always @* b_idx = b_match ? m_idx : b_alloc ? free_idx : {IW{1'b0}};
 
     // ------------------------------------------------------------------ state
+    // the next count, and the in-use / at-maximum flags without going through it (one level after the decision)
     reg  [CNT_W*Q-1:0]  cnt_n;
-    reg  [IW:0]         used_n;
+    reg  [Q-1:0]        inuse_n, atmax_n;
     reg  [CNT_W-1:0]    cn;
-    reg                 inc, dec;
+    reg                 alloc_e, up, dn;
     integer             e, f;
     always @* begin
-        used_n = {(IW+1){1'b0}};
         for (e = 0; e < Q; e = e + 1) begin
-            inc = b_follow & mv[e];
-            dec = rel_valid & (rel_idx == e[IW-1:0]) & inuse[e];
-            cn  = cnt[e];
-            if (b_alloc & free_oh[e]) cn = {{(CNT_W-1){1'b0}}, 1'b1};
-            else if (inc & ~dec)      cn = cn + 1'b1;
-            else if (dec & ~inc)      cn = cn - 1'b1;
+            alloc_e = b_alloc & free_oh[e];
+            up      = b_follow & mv[e] & ~(rel_valid & (rel_idx == e[IW-1:0]));
+            dn      = rel_valid & (rel_idx == e[IW-1:0]) & inuse[e] & ~(b_follow & mv[e]);
+            cn      = cnt[e];
+            if (alloc_e)  cn = {{(CNT_W-1){1'b0}}, 1'b1};
+            else if (up)  cn = cn + 1'b1;
+            else if (dn)  cn = cn - 1'b1;
             cnt_n[e*CNT_W +: CNT_W] = cn;
-            used_n = used_n + {{IW{1'b0}}, cn != {CNT_W{1'b0}}};
+            inuse_n[e] = alloc_e | (inuse[e] & ~(dn & (cnt[e] == {{(CNT_W-1){1'b0}}, 1'b1})));
+            atmax_n[e] = alloc_e ? (CMAX == {{(CNT_W-1){1'b0}}, 1'b1}) :
+                         (atmax[e] & ~dn) | (up & (cnt[e] == CMAX - 1'b1));
         end
     end
+    // entries in use (from the registers)
+    always @* begin
+        used = {(IW+1){1'b0}};
+        for (f = 0; f < Q; f = f + 1) used = used + {{IW{1'b0}}, inuse[f]};
+    end
 
+    integer g;
     always @(posedge clk) begin
         bkey       <= a_key;
         m_q        <= m_c & {Q{a_valid}};
         eq_q       <= a_valid && (a_key == bkey);
         alloc_q    <= b_alloc;
         alloc_oh_q <= free_oh;
-        used       <= used_n;
-        for (f = 0; f < Q; f = f + 1) begin
-            if (b_alloc && free_oh[f]) key[f] <= bkey;
-            cnt[f]   <= cnt_n[f*CNT_W +: CNT_W];
-            inuse[f] <= (cnt_n[f*CNT_W +: CNT_W] != {CNT_W{1'b0}});
-            atmax[f] <= (cnt_n[f*CNT_W +: CNT_W] == CMAX);
+        inuse      <= inuse_n;
+        atmax      <= atmax_n;
+        for (g = 0; g < Q; g = g + 1) begin
+            if (b_alloc && free_oh[g]) key[g] <= bkey;
+            cnt[g] <= cnt_n[g*CNT_W +: CNT_W];
         end
         if (rst) begin
-            for (f = 0; f < Q; f = f + 1) begin
-                cnt[f]   <= {CNT_W{1'b0}};
-                inuse[f] <= 1'b0;
-                atmax[f] <= 1'b0;
-            end
+            for (g = 0; g < Q; g = g + 1) cnt[g] <= {CNT_W{1'b0}};
+            inuse   <= {Q{1'b0}};
+            atmax   <= {Q{1'b0}};
             alloc_q <= 1'b0;
             m_q     <= {Q{1'b0}};
             eq_q    <= 1'b0;
-            used    <= {(IW+1){1'b0}};
         end
     end
 endmodule
