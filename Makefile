@@ -30,10 +30,11 @@ PYTHON    ?= python3
 SLN       := Nezha.sln
 CONFIGS   := w8 w64 w512
 
-# ---- configurations: read from the table of docs/datapath-spec.md section 1 (sim/spec_params.py) -----
-PARAMS_w8    := $(shell $(PYTHON) sim/spec_params.py w8)
-PARAMS_w64   := $(shell $(PYTHON) sim/spec_params.py w64)
-PARAMS_w512  := $(shell $(PYTHON) sim/spec_params.py w512)
+# ---- configurations: read from rtl/builds.json, the single source (tools/gen_builds.py) -------------
+BUILDS_JSON  := rtl/builds.json
+PARAMS_w8    := $(shell $(PYTHON) tools/gen_builds.py --params w8)
+PARAMS_w64   := $(shell $(PYTHON) tools/gen_builds.py --params w64)
+PARAMS_w512  := $(shell $(PYTHON) tools/gen_builds.py --params w512)
 param_of      = $(patsubst $(2)=%,%,$(filter $(2)=%,$(PARAMS_$(1))))
 GPARAMS_w8   := $(addprefix -G,$(PARAMS_w8))
 GPARAMS_w64  := $(addprefix -G,$(PARAMS_w64))
@@ -43,7 +44,7 @@ CHPARAM_w8   := $(foreach p,$(PARAMS_w8),-set $(subst =, ,$(p)))
 SHIM_DEFS    := $(foreach c,$(CONFIGS),-DNZ_DATA_W_$(c)=$(call param_of,$(c),DATA_W) -DNZ_VNIC_W_$(c)=$(call param_of,$(c),VNIC_W))
 # recipes that need the parameters start with this
 CHECK_PARAMS  = @test -n "$(PARAMS_w8)" -a -n "$(PARAMS_w64)" -a -n "$(PARAMS_w512)" \
-                || { echo "cannot read the configurations from docs/datapath-spec.md (sim/spec_params.py)"; exit 1; }
+                || { echo "cannot read the configurations from $(BUILDS_JSON) (tools/gen_builds.py)"; exit 1; }
 
 # ---- Verilator ----------------------------------------------------------------------------------------
 VERILATOR_ROOT := $(shell command -v $(VERILATOR) >/dev/null 2>&1 && $(VERILATOR) --getenv VERILATOR_ROOT)
@@ -81,8 +82,8 @@ SUBMAKE_OPTS_trace = $(SUBMAKE_OPTS)
 SUBMAKE_OPTS_cov   = OPT_FAST="$(OPT_FAST_cov)" OPT_SLOW="$(OPT_SLOW_cov)" OPT_GLOBAL="$(OPT_GLOBAL)"
 
 # ---- .NET -------------------------------------------------------------------------------------------
-CSPROJS := driver/Nezha.Driver/Nezha.Driver.csproj src/Nezha.Verify/Nezha.Verify.csproj \
-           src/Nezha.Cli/Nezha.Cli.csproj tests/Nezha.Tests/Nezha.Tests.csproj bench/Nezha.Bench/Nezha.Bench.csproj
+CSPROJS := $(foreach p,Common Model Sim Testbench Tap Cluster Cli,src/Nezha.$(p)/Nezha.$(p).csproj) \
+           driver/Nezha.Driver/Nezha.Driver.csproj tests/Nezha.Tests/Nezha.Tests.csproj bench/Nezha.Bench/Nezha.Bench.csproj
 ASSETS  := $(foreach p,$(CSPROJS),$(dir $(p))obj/project.assets.json)
 RESTORE_STAMP := $(BUILD)/.restore.stamp
 TEST_RESULTS  := $(BUILD)/test-results
@@ -124,12 +125,14 @@ $(RESTORE_STAMP): $(SLN) $(wildcard Directory.Build.props Directory.Packages.pro
 	@$(DOTNET) restore $(SLN) --nologo -v q >$(BUILD)/restore.log 2>&1 || { cat $(BUILD)/restore.log; exit 1; }
 	@touch $@
 
-# ---- register map ----------------------------------------------------------------------------------
+# ---- register map and build configurations (generated C#, Verilog and doc tables) --------------------
 regs:
 	$(PYTHON) tools/gen_regs.py
+	$(PYTHON) tools/gen_builds.py
 
 regs-check:
 	@$(PYTHON) tools/gen_regs.py --check
+	@$(PYTHON) tools/gen_builds.py --check
 
 # ---- simulator libraries ---------------------------------------------------------------------------
 sim: $(LIB_fast) sim-modules
@@ -205,7 +208,7 @@ SYNTH_SRCS = $(CORE_SRC) $(filter-out $(CORE_SRC) rtl/nezha_core.v,$(wildcard rt
 synth-check: $(BUILD)/synth/nezha_w8_stat.txt
 	@$(MAKE) synth-report
 
-$(BUILD)/synth/nezha_w8_stat.txt: $(SYNTH_SRCS) $(wildcard rtl/*.vh) docs/datapath-spec.md
+$(BUILD)/synth/nezha_w8_stat.txt: $(SYNTH_SRCS) $(wildcard rtl/*.vh) $(BUILDS_JSON)
 	$(CHECK_PARAMS)
 	@mkdir -p $(BUILD)/synth
 	@echo "  SYNTH   w8 (iCE40), log in $(BUILD)/synth/nezha_w8.log"

@@ -36,14 +36,10 @@
 
 #define NZ_API extern "C" __attribute__((visibility("default")))
 
-// Widths per configuration: the Makefile passes them from docs/datapath-spec.md section 1.
-#ifndef NZ_DATA_W_w8
-#define NZ_DATA_W_w8 8
-#define NZ_VNIC_W_w8 2
-#define NZ_DATA_W_w64 64
-#define NZ_VNIC_W_w64 4
-#define NZ_DATA_W_w512 512
-#define NZ_VNIC_W_w512 6
+// Widths per configuration: the Makefile passes them from rtl/builds.json (SHIM_DEFS); there is no copy here.
+#if !defined(NZ_DATA_W_w8) || !defined(NZ_VNIC_W_w8) || !defined(NZ_DATA_W_w64) || !defined(NZ_VNIC_W_w64) || \
+    !defined(NZ_DATA_W_w512) || !defined(NZ_VNIC_W_w512)
+#error "NZ_DATA_W_<build> and NZ_VNIC_W_<build> come from rtl/builds.json: build with make sim"
 #endif
 static_assert(NZ_DATA_W_w8 % 8 == 0 && NZ_DATA_W_w64 % 8 == 0 && NZ_DATA_W_w512 % 8 == 0, "DATA_W is whole bytes");
 static_assert(NZ_DATA_W_w8 <= 512 && NZ_DATA_W_w64 <= 512 && NZ_DATA_W_w512 <= 512,

@@ -1,5 +1,5 @@
 using Nezha.Driver;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Sim;
 using Nezha.Verify.Testbench;
 using static Nezha.Verify.Testbench.FrameBuilder;

@@ -1,6 +1,6 @@
 using Nezha.Driver.Internal;
-using Nezha.Driver.Registers;
-using F = Nezha.Driver.Registers.NezhaFields;
+using Nezha.Common.Registers;
+using F = Nezha.Common.Registers.NezhaFields;
 
 namespace Nezha.Driver;
 

@@ -2,7 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nezha.Driver.Config;
 using Nezha.Driver.Internal;
-using Nezha.Driver.Registers;
+using Nezha.Common.Hashing;
+using Nezha.Common.Registers;
 
 namespace Nezha.Driver;
 
@@ -225,7 +226,7 @@ public sealed partial class NicDriver
     }
 
     /// <summary>The mapping bucket of (vni, ip): CRC32C(vni, ip) mod MapBuckets.</summary>
-    public int MappingBucket(uint vni, uint ip) => (int)(Hashing.Crc32C.MappingKey(vni, ip) % (uint)Info.MapBuckets);
+    public int MappingBucket(uint vni, uint ip) => (int)(Crc32C.MappingKey(vni, ip) % (uint)Info.MapBuckets);
 
     /// <summary>
     /// Places a mapping in its bucket: over the entry with the same (vni, ip) if the driver wrote one,

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Nezha.Driver.Registers;
+using Nezha.Common.Hashing;
+using Nezha.Common.Registers;
 
 namespace Nezha.Driver.Config;
 
@@ -292,7 +293,7 @@ public static class NicConfigLoader
                     LocalMappingResolves(m, at, e, global, vnics);
                 if (limits is not null)
                 {
-                    int bucket = (int)(Hashing.Crc32C.MappingKey(e.Vni, e.Ip) % (uint)limits.MapBuckets);
+                    int bucket = (int)(Crc32C.MappingKey(e.Vni, e.Ip) % (uint)limits.MapBuckets);
                     int fill = bucketFill.GetValueOrDefault(bucket);
                     if (fill >= limits.MapWays)
                         m.Report(at, $"hash bucket {bucket} is already full ({limits.MapWays} ways): the card cannot hold this mapping");

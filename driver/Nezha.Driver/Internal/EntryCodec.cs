@@ -1,5 +1,5 @@
-using Nezha.Driver.Registers;
-using F = Nezha.Driver.Registers.NezhaFields;
+using Nezha.Common.Registers;
+using F = Nezha.Common.Registers.NezhaFields;
 
 namespace Nezha.Driver.Internal;
 

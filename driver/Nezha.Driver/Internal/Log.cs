@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 
 namespace Nezha.Driver.Internal;
 

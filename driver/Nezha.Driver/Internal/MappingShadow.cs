@@ -1,3 +1,5 @@
+using Nezha.Common.Hashing;
+
 namespace Nezha.Driver.Internal;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal sealed class MappingShadow(int buckets, int ways)
 
     public void Set(int index, MappingEntry e) => _slots[index] = e.Valid ? (e.Vni, e.Ip) : null;
 
-    public int Bucket(uint vni, uint ip) => (int)(Hashing.Crc32C.MappingKey(vni, ip) % (uint)buckets);
+    public int Bucket(uint vni, uint ip) => (int)(Crc32C.MappingKey(vni, ip) % (uint)buckets);
 
     /// <summary>The slot holding (vni, ip), else -1.</summary>
     public int Find(uint vni, uint ip)

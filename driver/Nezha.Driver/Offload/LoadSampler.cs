@@ -1,4 +1,4 @@
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 
 namespace Nezha.Driver.Offload;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Nezha.Common.Registers;
 
 namespace Nezha.Driver.Offload;
 
@@ -317,7 +318,7 @@ public sealed partial class OffloadExecutor
         f.Acls[c.AclSet] = new List<AclRule>();
         foreach (int r in c.AddedRoutes)
         {
-            var none = new RouteEntry(false, 0, 0, 0, Registers.RouteType.Drop, 0);
+            var none = new RouteEntry(false, 0, 0, 0, RouteType.Drop, 0);
             d.WriteRoute(r, none);
             f.Routes[r] = none;
         }

@@ -1,9 +1,9 @@
+using Nezha.Common;
 using Nezha.Driver;
-using Nezha.Verify.Model;
 
 namespace Nezha.Cli.Commands;
 
-/// <summary>Parameters of the three standard builds (docs/datapath-spec.md section 1), for checks without a card.</summary>
+/// <summary>Parameters of the three standard builds (rtl/builds.json, via NicParams), for checks without a card.</summary>
 public static class KnownBuilds
 {
     public static NicInfo For(int width)

@@ -213,7 +213,7 @@ public static class PcapCommand
         return exit;
     }
 
-    private static void PrintSummary(CliContext ctx, PcapReport r, IReadOnlyList<KeyValuePair<Nezha.Driver.Registers.StatIndex, ulong>> stats,
+    private static void PrintSummary(CliContext ctx, PcapReport r, IReadOnlyList<KeyValuePair<Nezha.Common.Registers.StatIndex, ulong>> stats,
         NicConfig config, ReplayResult result, int vnicWidth)
     {
         // the two lines that say what went in and where it went: plain text, never wrapped

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nezha.Cli.Output;
 using Nezha.Driver;
 using Nezha.Driver.Config;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Sim;
 using Nezha.Verify.Testbench;
 using Spectre.Console;

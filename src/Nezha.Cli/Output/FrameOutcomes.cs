@@ -1,4 +1,4 @@
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Model;
 
 namespace Nezha.Cli.Output;

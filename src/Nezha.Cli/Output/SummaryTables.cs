@@ -1,6 +1,6 @@
 using Nezha.Driver;
 using Nezha.Driver.Config;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Tap;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Tap;
 
 namespace Nezha.Cli.Replay;

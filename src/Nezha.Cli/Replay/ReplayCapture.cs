@@ -1,7 +1,7 @@
 using System.Text;
 using Nezha.Driver;
 using Nezha.Driver.Config;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Model;
 using Nezha.Verify.Pcap;
 using Nezha.Verify.Sim;

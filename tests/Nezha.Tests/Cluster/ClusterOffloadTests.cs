@@ -1,5 +1,5 @@
 using Nezha.Driver.Offload;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Cluster;
 using NUnit.Framework;
 

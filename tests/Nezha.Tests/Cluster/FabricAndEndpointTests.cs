@@ -204,7 +204,7 @@ public class FabricAndEndpointTests
         uint h2 = Wire.SessionHash(100, 6, Ip("10.1.0.10"), 80, Ip("10.1.1.1"), 2000);
         Assert.That(h1, Is.EqualTo(h2));
         byte[] key = [0, 0, 100, 6, 10, 1, 0, 10, 10, 1, 1, 1, 0, 80, 0x07, 0xD0];
-        Assert.That(h1, Is.EqualTo(Nezha.Driver.Hashing.Crc32C.Compute(key)));
+        Assert.That(h1, Is.EqualTo(Nezha.Common.Hashing.Crc32C.Compute(key)));
         Assert.That(Wire.PrimaryFe(0x0000, 4), Is.EqualTo(0));
         Assert.That(Wire.PrimaryFe(0xFFFF, 4), Is.EqualTo(3));
         Assert.That(Wire.PrimaryFe(0x8000, 3), Is.EqualTo(1));

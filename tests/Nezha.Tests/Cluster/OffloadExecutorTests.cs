@@ -1,6 +1,6 @@
 using Nezha.Driver;
 using Nezha.Driver.Offload;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Tests.Driver;
 using NUnit.Framework;
 using static Nezha.Verify.Testbench.FrameBuilder;

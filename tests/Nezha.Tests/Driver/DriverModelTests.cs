@@ -1,3 +1,4 @@
+using Nezha.Common;
 using Nezha.Cli.Commands;
 using Nezha.Driver;
 using Nezha.Driver.Config;

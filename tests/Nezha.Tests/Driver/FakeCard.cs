@@ -1,5 +1,5 @@
 using Nezha.Driver;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 
 namespace Nezha.Tests.Driver;
 

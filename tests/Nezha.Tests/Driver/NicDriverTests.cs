@@ -1,7 +1,7 @@
 using Nezha.Driver;
 using Nezha.Driver.Config;
-using Nezha.Driver.Hashing;
-using Nezha.Driver.Registers;
+using Nezha.Common.Hashing;
+using Nezha.Common.Registers;
 using NUnit.Framework;
 
 namespace Nezha.Tests.Driver;

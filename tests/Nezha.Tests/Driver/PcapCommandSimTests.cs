@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Nezha.Cli;
 using Nezha.Cli.Replay;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Tests.Interop;
 using Nezha.Verify.Pcap;
 using NUnit.Framework;

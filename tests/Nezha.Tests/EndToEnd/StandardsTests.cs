@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Nezha.Driver;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Sim;
 using Nezha.Verify.Testbench;
 using NUnit.Framework;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Nezha.Cli;
 using Nezha.Driver.Config;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Tests.Driver;
 using Nezha.Verify.Tap;
 using NUnit.Framework;

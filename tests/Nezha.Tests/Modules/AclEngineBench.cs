@@ -1,4 +1,5 @@
-using Nezha.Driver.Registers;
+using Nezha.Common;
+using Nezha.Common.Registers;
 using Nezha.Verify.Model;
 using Nezha.Verify.ModuleBench;
 using NUnit.Framework;

@@ -1,4 +1,4 @@
-using Nezha.Driver.Hashing;
+using Nezha.Common.Hashing;
 using Nezha.Verify.ModuleBench;
 using NUnit.Framework;
 

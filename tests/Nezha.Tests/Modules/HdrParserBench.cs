@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Model;
 using Nezha.Verify.ModuleBench;
 using Nezha.Verify.Testbench;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Nezha.Common;
 using Nezha.Verify.Model;
 using Nezha.Verify.ModuleBench;
 using NUnit.Framework;

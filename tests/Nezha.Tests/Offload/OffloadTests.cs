@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Nezha.Driver;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
 using Nezha.Verify.Testbench;
 using NUnit.Framework;
 using static Nezha.Verify.Testbench.FrameBuilder;

@@ -1,5 +1,6 @@
 using Nezha.Driver;
-using Nezha.Driver.Registers;
+using Nezha.Common.Registers;
+using Nezha.Tests.Build;
 using Nezha.Verify.Sim;
 using Nezha.Verify.Testbench;
 using NUnit.Framework;
@@ -49,6 +50,48 @@ public class RegisterTests
         Assert.That(types, Is.EqualTo(new[] { NezhaRegs.CORE_TYPE, NezhaRegs.CONFIG_TYPE, NezhaRegs.STATS_TYPE, NezhaRegs.VNIC_STATS_TYPE,
             NezhaRegs.VNIC_TABLE_TYPE, NezhaRegs.ROUTE_TABLE_TYPE, NezhaRegs.MAP_TABLE_TYPE, NezhaRegs.ACL_TABLE_TYPE, NezhaRegs.SESSION_TYPE,
             NezhaRegs.OFFLOAD_TYPE, NezhaRegs.FE_GROUP_TYPE }));
+        _b.AssertClean();
+    }
+
+    [Test]
+    public void ParameterRegistersMatchTheBuildFile()
+    {
+        // rtl/builds.json gave Verilator the model's -G parameters and the shim its widths, and NicParams (the
+        // golden model's sizes) is generated from it: read the RTL directly, not through the mirror, and compare
+        // all three with the file. A model built before the file changed (make sim) or a stale NicParams (make
+        // regs) fails here.
+        var f = BuildFile.Load().Build(_config);
+        var p = _b.Params;
+        var regs = new (string Name, uint Addr, long File, long Params)[]
+        {
+            ("CORE_DATA_W", NezhaRegs.CORE_DATA_W, f["DATA_W"], p.DataW),
+            ("CORE_N_VNIC", NezhaRegs.CORE_N_VNIC, 1L << f["VNIC_W"], p.NVnic),
+            ("CORE_SESS_BUCKETS", NezhaRegs.CORE_SESS_BUCKETS, 1L << f["SESS_LOG2"], p.SessBuckets),
+            ("CORE_SESS_WAYS", NezhaRegs.CORE_SESS_WAYS, f["SESS_WAYS"], p.SessWays),
+            ("CORE_ACL_SETS", NezhaRegs.CORE_ACL_SETS, f["ACL_SETS"], p.AclSets),
+            ("CORE_ACL_RULES", NezhaRegs.CORE_ACL_RULES, f["ACL_RULES"], p.AclRules),
+            ("CORE_ROUTES", NezhaRegs.CORE_ROUTES, f["ROUTES"], p.Routes),
+            ("CORE_MAP_BUCKETS", NezhaRegs.CORE_MAP_BUCKETS, 1L << f["MAP_LOG2"], p.MapBuckets),
+            ("CORE_MAP_WAYS", NezhaRegs.CORE_MAP_WAYS, f["MAP_WAYS"], p.MapWays),
+            ("CORE_HDR_BYTES", NezhaRegs.CORE_HDR_BYTES, f["HDR_BYTES"], p.HdrBytes),
+            ("CORE_MTU_MAX", NezhaRegs.CORE_MTU_MAX, f["MTU_MAX"], p.MtuMax),
+            ("CORE_MAX_KICKS", NezhaRegs.CORE_MAX_KICKS, f["MAX_KICKS"], p.MaxKicks),
+            ("VNIC_TABLE_ENTRIES", NezhaRegs.VNIC_TABLE_ENTRIES, 1L << f["VNIC_W"], p.NVnic),
+            ("ROUTE_TABLE_ENTRIES", NezhaRegs.ROUTE_TABLE_ENTRIES, f["ROUTES"], p.Routes),
+            ("MAP_TABLE_ENTRIES", NezhaRegs.MAP_TABLE_ENTRIES, (1L << f["MAP_LOG2"]) * f["MAP_WAYS"], p.MapCapacity),
+            ("ACL_TABLE_ENTRIES", NezhaRegs.ACL_TABLE_ENTRIES, (long)f["ACL_SETS"] * f["ACL_RULES"], p.AclEntries),
+            ("SESSION_ENTRIES", NezhaRegs.SESSION_ENTRIES, 4L * (1L << f["SESS_LOG2"]) * f["SESS_WAYS"], p.SessSlots),
+            ("OFFLOAD_ENTRIES", NezhaRegs.OFFLOAD_ENTRIES, 1L << f["VNIC_W"], p.NVnic),
+        };
+        var fromFile = regs.ToDictionary(r => r.Name, r => r.File);
+        var fromRtl = regs.ToDictionary(r => r.Name, r =>
+        {
+            Assert.That(_b.Sim.RegRead(r.Addr, out uint d), Is.EqualTo((uint)Ok), r.Name);
+            return (long)d;
+        });
+        Assert.That(fromRtl, Is.EqualTo(fromFile), $"the {_config} model against rtl/builds.json (make sim)");
+        Assert.That(regs.ToDictionary(r => r.Name, r => r.Params), Is.EqualTo(fromFile), "NicParams against rtl/builds.json (make regs)");
+        Assert.That((_b.Sim.DataWidth, _b.Sim.VnicWidth), Is.EqualTo((f["DATA_W"], f["VNIC_W"])), "the shim's NZ_DATA_W / NZ_VNIC_W");
         _b.AssertClean();
     }
 
