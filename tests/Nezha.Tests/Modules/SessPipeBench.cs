@@ -1,5 +1,6 @@
 using System.Numerics;
-using Nezha.Driver.Registers;
+using Nezha.Common;
+using Nezha.Common.Registers;
 using Nezha.Verify.Model;
 using Nezha.Verify.ModuleBench;
 using NUnit.Framework;
