@@ -4,7 +4,8 @@
 // sess_pipe: the session table as an operation pipeline (docs/pipeline.md 3.1): one operation accepted per cycle,
 // its result 8 cycles later, in order. Same storage, placement, walk (LFSR), counting and read-back as
 // session_table.v (datapath-spec 4.6: 2 banks x SESS_WAYS words per bucket, a word = one full entry or up to two
-// compact entries), with the pending CAM (pending_cam.v) in the decision stage.
+// compact entries), with the pending CAM (pending_cam.v) in the decision stage. Parts: sess_store (the RAMs),
+// sess_bucket (S4, S5), sess_walk (the displacement walk), pending_cam.
 //
 // Operations (op_kind): 0 NOP (no table access; its result keeps its place), 1 LOOKUP (fast path: lookup, the
 // CAM, the hit update or RST delete), 2 RELOOKUP (the same without the CAM), 3 INSERT (op_entry / op_compact;
@@ -16,9 +17,10 @@
 //       whose writes its read cannot see). An INSERT waits here while an operation in S2..S7 may write one of its
 //       two buckets (same bucket index in the same bank), while another INSERT is in S2..S7 and while an INSERT
 //       waits for its second pass or walks; a READBACK waits while an operation in S2..S7 may write its bucket; a
-//       SWEEP that would have to wait is dropped (the cursor stays). So INSERT, READBACK and SWEEP read exactly the
+//       SWEEP that would have to wait is dropped (the cursor goes back to it). So INSERT, READBACK and SWEEP read exactly the
 //       table left by every operation before them.
-//   S2  RAM read of both buckets (H[SESS_LOG2-1:0] in bank 0, H[16 +: SESS_LOG2] in bank 1; op_hash = H).
+//   S2  RAM read of both buckets (H[SESS_LOG2-1:0] in bank 0, H[16 +: SESS_LOG2] in bank 1; op_hash = H;
+//       sess_store).
 //   S3  RAM output register.
 //   S4  per slot: valid, expired at op_now, live, key-equal (sess_bucket).
 //   S5  first live match, entry multiplexer, room per bank, sweep mask (sess_bucket).
@@ -26,7 +28,7 @@
 //       spoof check of the RAM entry; the CAM compare.
 //   S7  DECIDE: the write of the operation just ahead (S8) is the last forwarding source; hit, spoof, the CAM
 //       (follower / leader / full), the updated entry or the delete, the insert placement, the sweep clear.
-//   S8  the RAM write and the result (registered outputs), the events and occupancy.
+//   S8  the RAM write (sess_store) and the result (registered outputs), the events and occupancy.
 // Latency: result in cycle u + 7 for an operation leaving S1 in cycle u (u + 8 after acceptance when it does not
 // wait). Results leave in the order operations leave S1, except an INSERT that needs a second pass (below).
 //
@@ -120,7 +122,6 @@ module sess_pipe #(
     localparam integer NW     = 2 * SESS_WAYS;             // words of both buckets, index {bank, way}
     localparam integer NS     = 2 * NW;                    // slots of both buckets, index {bank, way, half}
     localparam integer K_W    = WAY_W + 2;
-    localparam integer DEPTH  = 1 << SESS_LOG2;
     localparam integer EW     = NZ_ENTRY_W;
     localparam integer HW     = NZ_HALF_W;
     localparam integer NK_W   = NZ_E_KEY;                  // entry bits below the key
@@ -128,20 +129,14 @@ module sess_pipe #(
     localparam integer PN_W   = $clog2(MAX_KICKS + 2);
     localparam integer CAM_IW = (CAM_Q <= 2) ? 1 : $clog2(CAM_Q);
     localparam integer SE_W   = $clog2(SWEEP_EVERY + 1);
-    localparam [PN_W-1:0]  MAXK     = MAX_KICKS[PN_W-1:0];
     localparam [SE_W-1:0]  SE_MAX   = SWEEP_EVERY[SE_W-1:0];
     localparam [BKT_W-1:0] LAST_BKT = {BKT_W{1'b1}};
-    localparam [15:0] LFSR_INIT = 16'hACE1;
-    localparam [15:0] LFSR_TAPS = 16'hB400;
 
     localparam [2:0] K_NOP = 3'd0, K_LOOKUP = 3'd1, K_RELOOKUP = 3'd2, K_INSERT = 3'd3, K_READBACK = 3'd4,
                      K_SWEEP = 3'd5, K_WRD = 3'd6;
     // word writes (as session_table.v)
     localparam [2:0] WM_NONE = 3'd0, WM_FULL = 3'd1, WM_C0 = 3'd2, WM_C1 = 3'd3, WM_CE = 3'd4,
                      WM_DEL0 = 3'd5, WM_DEL1 = 3'd6;
-    // walk states
-    localparam [3:0] WK_IDLE = 4'd0, WK_EVAL = 4'd1, WK_VSEL = 4'd2, WK_CRC = 4'd3, WK_RD = 4'd4, WK_WAIT = 4'd5,
-                     WK_CRD = 4'd6, WK_CWAIT = 4'd7, WK_CWR = 4'd8, WK_CNEW = 4'd9;
 
     input  wire                 clk;
     input  wire                 rst;
@@ -202,10 +197,6 @@ module sess_pipe #(
     function [BKT_W-1:0] loc_bkt;
         input [LOC_W-1:0] l;
         loc_bkt = l[WAY_W +: BKT_W];
-    endfunction
-    function [HW-1:0] himg;                         // half 0 of a full entry = the compact image
-        input [EW-1:0] e;
-        himg = {e[NZ_E_KEY +: 128], e[NZ_E_ACT0-1:0]};
     endfunction
     // a full entry's other action is not an ENCAP (either tunnel type) to vtep
     function spoofed;
@@ -276,8 +267,7 @@ module sess_pipe #(
     reg                 p2busy;         // the second pass is in flight (or walks)
     reg  [TAG_W-1:0]    p2_tag;
     reg  [BKT_W-1:0]    p2_b0, p2_b1;
-    reg  [3:0]          wk_st;
-    wire                walk_on = (wk_st != WK_IDLE);
+    wire                walk_on;        // the walk runs (sess_walk)
     reg  [BKT_W-1:0]    sw_idx;         // sweep cursor
     reg  [SE_W-1:0]     sw_acc;         // operations accepted since the last sweep (saturating)
 
@@ -323,19 +313,14 @@ module sess_pipe #(
     wire s1_hold_n = acc ? (k_in == K_INSERT || k_in == K_READBACK) : (v[1] && !s1_free);
 
     // ------------------------------------------------------------------ injection into S2 (second pass, walk)
-    reg  [LOC_W-1:0]        path_q [0:MAX_KICKS];
-    reg  [PN_W-1:0]         npath, nsteps, ci;
-    reg                     cb;
-    reg  [BKT_W-1:0]        cbkt;
-    reg  [15:0]             lfsr;
-    reg  [15:0]             wk_now;
-    reg  [K_W-1:0]          wsel_k;
-    reg  [1:0]              reuse_q;
-    reg                     endce_q;
-    wire [PN_W-1:0]         ci_m1   = ci - 1'b1;
-    wire [LOC_W-1:0]        dst_loc = path_q[ci];
-    wire [LOC_W-1:0]        src_loc = path_q[ci_m1];
-    wire [LOC_W-1:0]        p0_loc  = path_q[0];
+    wire                    wk_inj, wk_move, wk_new, wk_done, wk_ok;
+    wire [BKT_W-1:0]        wk_bkt;
+    wire [K_W-1:0]          wsel_k;
+    wire [2:0]              wk_mode;
+    wire [LOC_W-1:0]        wk_loc, wk_rloc;
+    wire [PN_W-1:0]         wk_kicks;
+    wire [1:0]              wk_aged;
+    reg  [15:0]             wk_now;         // the tick of the walking INSERT
     reg  empty27;
     integer y;
     always @* begin
@@ -343,8 +328,6 @@ module sess_pipe #(
         for (y = 2; y <= 7; y = y + 1) empty27 = empty27 & ~v[y];
     end
     wire p2_inj  = drain && empty27 && !(v[1] && kd[1] != K_INSERT);
-    wire wk_inj  = (wk_st == WK_RD) || (wk_st == WK_CRD);
-    wire [BKT_W-1:0] wk_bkt = (wk_st == WK_RD) ? cbkt : loc_bkt(src_loc);
 
     // ------------------------------------------------------------------ stage registers
     integer s;
@@ -417,33 +400,24 @@ module sess_pipe #(
     end
 
     // ------------------------------------------------------------------ RAMs (S2 read, S8 write)
-    reg  [NW-1:0]       we_h0, we_h1, we_v0, we_v1, we_pr;
-    reg  [BKT_W-1:0]    waddr;
-    reg  [HW-1:0]       wdata_h0, wdata_h1;
-    reg                 wdata_v0, wdata_v1, wdata_pr;
     wire                rd2 = v[2] && (kd[2] != K_NOP);
     wire [NW*HW-1:0]    h0_rd, h1_rd;
     wire [NW-1:0]       v0_rd, v1_rd, pr_rd;
-    genvar g;
-    generate
-        for (g = 0; g < NW; g = g + 1) begin : g_way
-            ram_sdp #(.WIDTH(HW), .DEPTH(DEPTH)) u_h0 (
-                .clk(clk), .we(we_h0[g]), .waddr(waddr), .wdata(wdata_h0),
-                .re(rd2), .raddr((g < SESS_WAYS) ? b0[2] : b1[2]), .rdata(h0_rd[g*HW +: HW]));
-            ram_sdp #(.WIDTH(HW), .DEPTH(DEPTH)) u_h1 (
-                .clk(clk), .we(we_h1[g]), .waddr(waddr), .wdata(wdata_h1),
-                .re(rd2), .raddr((g < SESS_WAYS) ? b0[2] : b1[2]), .rdata(h1_rd[g*HW +: HW]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_v0 (
-                .clk(clk), .we(we_v0[g]), .waddr(waddr), .wdata(wdata_v0),
-                .re(rd2), .raddr((g < SESS_WAYS) ? b0[2] : b1[2]), .rdata(v0_rd[g]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_v1 (
-                .clk(clk), .we(we_v1[g]), .waddr(waddr), .wdata(wdata_v1),
-                .re(rd2), .raddr((g < SESS_WAYS) ? b0[2] : b1[2]), .rdata(v1_rd[g]));
-            ram_sdp #(.WIDTH(1), .DEPTH(DEPTH)) u_pr (
-                .clk(clk), .we(we_pr[g]), .waddr(waddr), .wdata(wdata_pr),
-                .re(rd2), .raddr((g < SESS_WAYS) ? b0[2] : b1[2]), .rdata(pr_rd[g]));
-        end
-    endgenerate
+    // the S8 write record (below)
+    reg                 r8_wv;          // a write of the op's key: update, delete or insert placement
+    reg  [2:0]          r8_mode;
+    reg  [LOC_W-1:0]    r8_loc;
+    reg                 r8_cmp;
+    reg  [EW-1:0]       r8_img;         // the slot after the write, as an entry (bit 0: valid)
+    reg                 r8_sw;          // a sweep clears the bits of r8_swm in bucket r8_swb of both banks
+    reg  [BKT_W-1:0]    r8_swb;
+    reg  [NS-1:0]       r8_swm;
+    sess_store #(.SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS)) u_store (
+        .clk(clk), .rst(rst),
+        .re(rd2), .raddr0(b0[2]), .raddr1(b1[2]),
+        .h0_rd(h0_rd), .h1_rd(h1_rd), .v0_rd(v0_rd), .v1_rd(v1_rd), .pr_rd(pr_rd),
+        .wmode(r8_mode), .wloc(r8_loc), .wimg(r8_img), .sw(r8_sw), .swb(r8_swb), .swm(r8_swm),
+        .clr(clr), .clr_idx(clr_idx));
 
     // S3: the RAM output register (the block RAM's own)
     reg  [NW*HW-1:0]    h0_4, h1_4;
@@ -479,14 +453,6 @@ module sess_pipe #(
     // ------------------------------------------------------------------ S8 write record and its history
     // r8_*: the write of the operation in S8 (r8_wv: a write of its key: update, delete or insert placement);
     // h*[i]: the record of i + 1 cycles before.
-    reg                 r8_wv;
-    reg  [2:0]          r8_mode;
-    reg  [LOC_W-1:0]    r8_loc;
-    reg                 r8_cmp;
-    reg  [EW-1:0]       r8_img;         // the slot after the write, as an entry (bit 0: valid)
-    reg                 r8_sw;          // a sweep clears the bits of r8_swm in bucket r8_swb of both banks
-    reg  [BKT_W-1:0]    r8_swb;
-    reg  [NS-1:0]       r8_swm;
     reg                 hwv  [0:3];
     reg  [LOC_W-1:0]    hloc [0:3];
     reg                 hcmp [0:3];
@@ -598,99 +564,18 @@ module sess_pipe #(
     wire            drain_set = ins7 && !i7_room && !pf[7] && (MAX_KICKS > 0);
 
     // ------------------------------------------------------------------ walk (second pass without room)
-    wire [15:0]      lfsr_n   = {1'b0, lfsr[15:1]} ^ (lfsr[0] ? LFSR_TAPS : 16'h0000);
-    wire [WAY_W-1:0] kway     = lfsr_n[WAY_W-1:0];
-    wire             khalf    = ins_cmp & lfsr_n[WAY_W];
-    wire [LOC_W-1:0] kloc     = {khalf, cb, cbkt, kway};
-    wire [WAY_W:0]   kidx     = {cb, kway};
-    wire             freec_any = cb ? bk_free_any[1] : bk_free_any[0];
-    wire [WAY_W-1:0] freec_way = cb ? bk_fw1 : bk_fw0;
-    wire             hfc_any   = cb ? bk_hf_any[1] : bk_hf_any[0];
-    wire [WAY_W-1:0] hfc_way   = cb ? bk_hw1 : bk_hw0;
-    wire             hfc_half  = bk_live[{cb, hfc_way, 1'b0}];
-    wire             roomc     = ins_cmp ? (hfc_any | freec_any) : freec_any;
-    wire [LOC_W-1:0] endc_loc  = (ins_cmp && hfc_any) ? {hfc_half, cb, cbkt, hfc_way} : {1'b0, cb, cbkt, freec_way};
-    wire [1:0]       endc_nv   = (ins_cmp && hfc_any) ? {1'b0, bk_valid[{cb, hfc_way, hfc_half}]} :
-                                 {1'b0, bk_valid[{cb, freec_way, 1'b0}]} + {1'b0, bk_valid[{cb, freec_way, 1'b1}]};
-    reg              inpath;
-    integer          pp;
-    always @* begin
-        inpath = 1'b0;
-        for (pp = 0; pp < MAX_KICKS; pp = pp + 1)
-            if (pp < npath && path_q[pp] == kloc) inpath = 1'b1;
-    end
-    wire             kskip    = inpath | (bk_pr[kidx] != ins_cmp);
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [31:0]      vcrc;                          // bits above the bucket index unused
-    /* verilator lint_on UNUSEDSIGNAL */
-    crc32c #(.NBYTES(16)) u_crc (.data(bk_ent[NZ_E_KEY +: 128]), .crc(vcrc));
-    wire             wk_fail  = (wk_st == WK_EVAL) && !roomc && (nsteps == MAXK);
-    wire [2:0]       cw_mode  = !ins_cmp ? WM_FULL : (ci == npath && endce_q) ? WM_CE :
-                                dst_loc[LOC_W-1] ? WM_C1 : WM_C0;
-    wire [2:0]       cn_mode  = !ins_cmp ? WM_FULL : p0_loc[LOC_W-1] ? WM_C1 : WM_C0;
-    wire             wk6      = v[6] && (kd[6] == K_WRD);
-
-    always @(posedge clk) begin
-        case (wk_st)
-            WK_IDLE: begin
-                if (ins7 && pf[7] && !i7_room && MAX_KICKS > 0) begin
-                    wk_st  <= WK_EVAL;
-                    cb     <= 1'b0;
-                    cbkt   <= b0[7];
-                    npath  <= {PN_W{1'b0}};
-                    nsteps <= {PN_W{1'b0}};
-                    wk_now <= nw[7];
-                end
-            end
-            WK_EVAL: begin
-                if (roomc) begin
-                    path_q[npath] <= endc_loc;
-                    ci            <= npath;
-                    reuse_q       <= endc_nv;
-                    endce_q       <= ins_cmp & ~hfc_any;
-                    wk_st         <= WK_CRD;
-                end else if (nsteps == MAXK) begin
-                    wk_st <= WK_IDLE;
-                end else begin
-                    lfsr   <= lfsr_n;
-                    nsteps <= nsteps + 1'b1;
-                    if (!kskip) begin
-                        path_q[npath] <= kloc;
-                        npath         <= npath + 1'b1;
-                        cb            <= ~cb;
-                        wsel_k        <= {cb, kway, khalf};
-                        wk_st         <= WK_VSEL;
-                    end
-                end
-            end
-            WK_VSEL:  wk_st <= WK_CRC;
-            WK_CRC: begin
-                cbkt  <= cb ? vcrc[16 +: BKT_W] : vcrc[0 +: BKT_W];
-                wk_st <= WK_RD;
-            end
-            WK_RD:    wk_st <= WK_WAIT;
-            WK_WAIT:  if (wk6) wk_st <= WK_EVAL;
-            WK_CRD: begin
-                wsel_k <= loc_k(src_loc);
-                wk_st  <= WK_CWAIT;
-            end
-            WK_CWAIT: if (wk6) wk_st <= WK_CWR;
-            WK_CWR: begin
-                ci    <= ci_m1;
-                wk_st <= (ci_m1 == {PN_W{1'b0}}) ? WK_CNEW : WK_CRD;
-            end
-            WK_CNEW:  wk_st <= WK_IDLE;
-            default:  wk_st <= WK_IDLE;
-        endcase
-        if (rst) begin
-            wk_st  <= WK_IDLE;
-            lfsr   <= LFSR_INIT;
-            npath  <= {PN_W{1'b0}};
-            nsteps <= {PN_W{1'b0}};
-            ci     <= {PN_W{1'b0}};
-            cb     <= 1'b0;
-        end
-    end
+    sess_walk #(.SESS_LOG2(SESS_LOG2), .SESS_WAYS(SESS_WAYS), .MAX_KICKS(MAX_KICKS)) u_walk (
+        .clk(clk), .rst(rst),
+        .start(ins7 && pf[7] && !i7_room), .start_bkt(b0[7]), .cmp(ins_cmp),
+        .free_any(bk_free_any), .free_way0(bk_fw0), .free_way1(bk_fw1),
+        .hf_any(bk_hf_any), .hf_way0(bk_hw0), .hf_way1(bk_hw1),
+        .live(bk_live), .valid(bk_valid), .pr(bk_pr), .vkey(bk_ent[NZ_E_KEY +: 128]),
+        .rd_done(v[6] && kd[6] == K_WRD),
+        .on(walk_on), .rd(wk_inj), .rd_bkt(wk_bkt), .sel_k(wsel_k),
+        .wr_move(wk_move), .wr_new(wk_new), .wr_mode(wk_mode), .wr_loc(wk_loc),
+        .done(wk_done), .ok(wk_ok), .kicks(wk_kicks), .loc(wk_rloc), .aged(wk_aged));
+    always @(posedge clk)
+        if (ins7 && pf[7] && !i7_room && !walk_on) wk_now <= nw[7];
 
     // ------------------------------------------------------------------ S7 -> S8: results, record, events
     always @(posedge clk) begin
@@ -780,30 +665,25 @@ module sess_pipe #(
             endcase
         end
         // the walk: its commit writes and its result (the pipeline is otherwise empty)
-        if (wk_st == WK_CWR) begin
-            r8_mode <= cw_mode;
-            r8_loc  <= dst_loc;
-            r8_img  <= bk_ent;
+        if (wk_move || wk_new) begin
+            r8_mode <= wk_mode;
+            r8_loc  <= wk_loc;
+            r8_img  <= wk_new ? new_ent : bk_ent;
         end
-        if (wk_st == WK_CNEW) begin
-            r8_mode <= cn_mode;
-            r8_loc  <= p0_loc;
-            r8_img  <= new_ent;
-        end
-        if (wk_st == WK_CNEW || wk_fail) begin
+        if (wk_done) begin
             res_valid      <= 1'b1;
             res_kind       <= K_INSERT;
             res_tag        <= p2_tag;
             res_now        <= wk_now;
-            res_loc        <= wk_fail ? {LOC_W{1'b0}} : p0_loc;
+            res_loc        <= wk_rloc;
             res_compact    <= ins_cmp;
-            res_ins_ok     <= !wk_fail;
-            res_kicks      <= wk_fail ? 8'd0 : {{(8-PN_W){1'b0}}, npath};
-            ev_insert      <= !wk_fail;
-            ev_insert_fail <= wk_fail;
-            ev_kicks       <= wk_fail ? 8'd0 : {{(8-PN_W){1'b0}}, npath};
-            ev_aged        <= wk_fail ? 8'd0 : {6'd0, reuse_q};
-            if (!wk_fail) occupancy <= occupancy + 32'd1 - {30'd0, reuse_q};
+            res_ins_ok     <= wk_ok;
+            res_kicks      <= {{(8-PN_W){1'b0}}, wk_kicks};
+            ev_insert      <= wk_ok;
+            ev_insert_fail <= !wk_ok;
+            ev_kicks       <= {{(8-PN_W){1'b0}}, wk_kicks};
+            ev_aged        <= {6'd0, wk_aged};
+            if (wk_ok) occupancy <= occupancy + 32'd1 - {30'd0, wk_aged};
         end
         if (rst) begin
             res_valid <= 1'b0;
@@ -811,64 +691,6 @@ module sess_pipe #(
             r8_mode   <= WM_NONE;
             r8_sw     <= 1'b0;
             occupancy <= 32'd0;
-        end
-    end
-
-    // ------------------------------------------------------------------ RAM write (S8, the reset clear)
-    wire [WAY_W:0] wk_w = {r8_loc[LOC_W-2], r8_loc[WAY_W-1:0]};
-    wire [NW-1:0]  w_oh = {{(NW-1){1'b0}}, 1'b1} << wk_w;
-    integer m;
-    always @* begin
-        we_h0    = {NW{1'b0}};
-        we_h1    = {NW{1'b0}};
-        we_v0    = {NW{1'b0}};
-        we_v1    = {NW{1'b0}};
-        we_pr    = {NW{1'b0}};
-        waddr    = loc_bkt(r8_loc);
-        wdata_h0 = himg(r8_img);
-        wdata_h1 = (r8_mode == WM_FULL) ? {{(HW-180){1'b0}}, r8_img[NZ_E_ACT0 +: 180]} : himg(r8_img);
-        wdata_v0 = 1'b0;
-        wdata_v1 = 1'b0;
-        wdata_pr = (r8_mode != WM_FULL);
-        case (r8_mode)
-            WM_FULL: begin
-                we_h0 = w_oh; we_h1 = w_oh; we_v0 = w_oh; we_v1 = w_oh; we_pr = w_oh;
-                wdata_v0 = r8_img[NZ_E_VALID];
-            end
-            WM_C0: begin
-                we_h0 = w_oh; we_v0 = w_oh; we_pr = w_oh;
-                wdata_v0 = r8_img[NZ_E_VALID];
-            end
-            WM_C1: begin
-                we_h1 = w_oh; we_v1 = w_oh; we_pr = w_oh;
-                wdata_v1 = r8_img[NZ_E_VALID];
-            end
-            WM_CE: begin
-                we_h0 = w_oh; we_v0 = w_oh; we_v1 = w_oh; we_pr = w_oh;
-                wdata_v0 = 1'b1;
-            end
-            WM_DEL0: we_v0 = w_oh;
-            WM_DEL1: we_v1 = w_oh;
-            default: ;
-        endcase
-        if (r8_sw) begin
-            waddr = r8_swb;
-            for (m = 0; m < NW; m = m + 1) begin
-                we_v0[m] = r8_swm[2*m];
-                we_v1[m] = r8_swm[2*m+1];
-            end
-        end
-        if (clr) begin
-            waddr = clr_idx;
-            we_h0 = {NW{1'b1}}; we_h1 = {NW{1'b1}}; we_v0 = {NW{1'b1}}; we_v1 = {NW{1'b1}}; we_pr = {NW{1'b1}};
-            wdata_h0 = {HW{1'b0}};
-            wdata_h1 = {HW{1'b0}};
-            wdata_v0 = 1'b0;
-            wdata_v1 = 1'b0;
-            wdata_pr = 1'b0;
-        end
-        if (rst) begin
-            we_h0 = {NW{1'b0}}; we_h1 = {NW{1'b0}}; we_v0 = {NW{1'b0}}; we_v1 = {NW{1'b0}}; we_pr = {NW{1'b0}};
         end
     end
 
@@ -888,7 +710,7 @@ module sess_pipe #(
             drain  <= 1'b0;
             p2busy <= 1'b1;
         end
-        if ((ins7 && pf[7] && (i7_room || MAX_KICKS == 0)) || wk_st == WK_CNEW || wk_fail)
+        if ((ins7 && pf[7] && (i7_room || MAX_KICKS == 0)) || wk_done)
             p2busy <= 1'b0;
         if (sw_inj)  sw_idx <= sw_idx + 1'b1;      // the cursor: the next bucket to sweep
         if (s1_drop) sw_idx <= b0[1];               // ... back to a dropped one
