@@ -224,30 +224,6 @@ public class SessPipeBench
         }
 
         // ------------------------------------------------------------------ operations
-        private ModelSessionAction RandAct() =>
-            new((ActionType)_rnd.Next(4), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
-
-        private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts, bool compact)
-        {
-            bool closing = _rnd.Next(9) == 0;
-            return new ModelSessionEntry
-            {
-                Valid = true,
-                Compact = compact,
-                InitDir = _rnd.Next(2) == 1,
-                Est = _rnd.Next(2) == 1,
-                Fin0 = closing || _rnd.Next(6) == 0,
-                Fin1 = closing || _rnd.Next(6) == 0,
-                Ts = ts,
-                Key = key,
-                Pkts = (uint)_rnd.NextInt64(1L << 32),
-                Bytes = (ulong)_rnd.NextInt64(1L << 40),
-                Act0 = RandAct(),
-                Act1 = RandAct(),
-                Hash = key.Hash(),
-            };
-        }
-
         private Op NewOp(Kind k)
         {
             if (_tagNext == 0) _tagNext = 1;
@@ -295,7 +271,7 @@ public class SessPipeBench
             }
             int age = _rnd.Next(10) switch { 0 => _rnd.Next(_idle + _close + 8), 1 => _rnd.Next(4), _ => 0 };
             o.Key = key;
-            o.Entry = RandomEntry(key, (ushort)(_tick - age), _rnd.NextDouble() < compactShare);
+            o.Entry = SessionBits.RandomEntry(_rnd, key, (ushort)(_tick - age), compactShare, closingOdds: 9, finOdds: 6);
             return o;
         }
 
@@ -308,7 +284,7 @@ public class SessPipeBench
                 if (f.Kind != Kind.Relookup || !f.Rst || f.Chk || !CanInsert(f.Key)) continue;
                 var o = NewOp(Kind.Insert);
                 o.Key = f.Key;
-                o.Entry = RandomEntry(f.Key, _tick, _rnd.NextDouble() < compactShare);
+                o.Entry = SessionBits.RandomEntry(_rnd, f.Key, _tick, compactShare, closingOdds: 9, finOdds: 6);
                 _nInsAfterRst++;
                 return o;
             }
@@ -737,7 +713,7 @@ public class SessPipeBench
         public (int Slot, ModelSessionEntry Entry) InsertOne(bool compact)
         {
             var o = InsertOp(0);
-            o.Entry = RandomEntry(o.Key, _tick, compact) with { Fin0 = false, Fin1 = false };
+            o.Entry = SessionBits.RandomEntry(_rnd, o.Key, _tick, compact ? 1 : 0, closingOdds: 9, finOdds: 6) with { Fin0 = false, Fin1 = false };
             while (!Step(o)) o.Now = _tick;
             WaitIdle();
             int s = _t.Lookup(o.Key, o.Key.Hash(), _tick, _idle, _close);

@@ -124,30 +124,6 @@ public class SessionTableBench
             return ModelFlowKey.Make(vni, proto, sip, sp, dip, dp, out _);
         }
 
-        private ModelSessionAction RandAct() =>
-            new((ActionType)_rnd.Next(4), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
-
-        private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts, double compactShare)
-        {
-            bool closing = _rnd.Next(7) == 0;
-            return new ModelSessionEntry
-            {
-                Valid = true,
-                Compact = _rnd.NextDouble() < compactShare,
-                InitDir = _rnd.Next(2) == 1,
-                Est = _rnd.Next(2) == 1,
-                Fin0 = closing || _rnd.Next(5) == 0,
-                Fin1 = closing || _rnd.Next(5) == 0,
-                Ts = ts,
-                Key = key,
-                Pkts = (uint)_rnd.NextInt64(1L << 32),
-                Bytes = (ulong)_rnd.NextInt64(1L << 40),
-                Act0 = RandAct(),
-                Act1 = RandAct(),
-                Hash = key.Hash(),
-            };
-        }
-
         private BigInteger RandomBits(int width)
         {
             var b = new byte[(width + 7) / 8 + 1];
@@ -347,7 +323,7 @@ public class SessionTableBench
             RequireReady("update");
             _m.Set("up_loc", (ulong)slot);
             // a compact update's actions are not stored: send random ones
-            _m.SetBig("up_entry", e.Compact ? SessionBits.Entry(e with { Compact = false, Act0 = RandAct(), Act1 = RandAct() }) : SessionBits.Entry(e));
+            _m.SetBig("up_entry", e.Compact ? SessionBits.Entry(e with { Compact = false, Act0 = SessionBits.RandomAction(_rnd), Act1 = SessionBits.RandomAction(_rnd) }) : SessionBits.Entry(e));
             _m.Set("up_compact", e.Compact ? 1u : 0u);
             _m.Set("up_valid", 1);
             Tick();
@@ -456,7 +432,7 @@ public class SessionTableBench
             while (true)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now, compactShare);
+                var e = SessionBits.RandomEntry(_rnd, key, _now, compactShare);
                 int occ = (int)_m.Get("occupancy");
                 if (Insert(e, "fill")) { inserted.Add((key, SessionBits.Entry(e))); words += e.Compact ? 0.5 : 1; }
                 else
@@ -472,7 +448,7 @@ public class SessionTableBench
             for (int i = 0; i < 3 * _p.SessWays + 10; i++)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now, compactShare);
+                var e = SessionBits.RandomEntry(_rnd, key, _now, compactShare);
                 if (Insert(e, "past the first failure")) { inserted.Add((key, SessionBits.Entry(e))); _fillPastOk++; }
                 else _fillPastFail++;
             }
@@ -525,7 +501,7 @@ public class SessionTableBench
                     }
                     if (_t.Lookup(key, key.Hash(), _now, _idleTo, _closeTo) >= 0) _nDup++;
                     int age = _rnd.Next(10) switch { 0 => _rnd.Next(_idleTo + _closeTo + 8), 1 => _rnd.Next(65536), _ => 0 };
-                    bool ok = Insert(RandomEntry(key, (ushort)(_now - age), compactShare), "mix");
+                    bool ok = Insert(SessionBits.RandomEntry(_rnd, key, (ushort)(_now - age), compactShare), "mix");
                     if (!ok) _mixFails++;
                 }
                 else if (r < 62)
@@ -543,7 +519,7 @@ public class SessionTableBench
                     e.Ts = _now;
                     if (_rnd.Next(3) == 0) e.SetFin(_rnd.Next(2));
                     if (_rnd.Next(3) == 0) e.Est = true;
-                    if (!e.Compact && _rnd.Next(4) == 0) e.Act1 = RandAct();
+                    if (!e.Compact && _rnd.Next(4) == 0) e.Act1 = SessionBits.RandomAction(_rnd);
                     Update(s, e);
                     if (_rnd.Next(2) == 0) { _nBackToBack++; Lookup(key, "right after the update"); }
                 }
