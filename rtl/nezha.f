@@ -22,6 +22,11 @@ rtl/flow/acl_engine.v
 rtl/flow/sess_store.v
 rtl/flow/sess_bucket.v
 rtl/flow/session_table.v
+rtl/flow/sp_store.v
+rtl/flow/sp_bucket.v
+rtl/flow/sess_walk.v
+rtl/flow/pending_cam.v
+rtl/flow/sess_pipe.v
 rtl/flow/fp_front.v
 rtl/flow/fp_classify.v
 rtl/flow/fp_record.v

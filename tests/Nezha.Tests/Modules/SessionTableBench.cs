@@ -131,30 +131,6 @@ public class SessionTableBench
             return ModelFlowKey.Make(vni, proto, sip, sp, dip, dp, out _);
         }
 
-        private ModelSessionAction RandAct() =>
-            new((ActionType)_rnd.Next(4), _rnd.Next(256), (uint)_rnd.NextInt64(1L << 32), (ulong)_rnd.NextInt64(1L << 48));
-
-        private ModelSessionEntry RandomEntry(in ModelFlowKey key, ushort ts, double compactShare)
-        {
-            bool closing = _rnd.Next(7) == 0;
-            return new ModelSessionEntry
-            {
-                Valid = true,
-                Compact = _rnd.NextDouble() < compactShare,
-                InitDir = _rnd.Next(2) == 1,
-                Est = _rnd.Next(2) == 1,
-                Fin0 = closing || _rnd.Next(5) == 0,
-                Fin1 = closing || _rnd.Next(5) == 0,
-                Ts = ts,
-                Key = key,
-                Pkts = (uint)_rnd.NextInt64(1L << 32),
-                Bytes = (ulong)_rnd.NextInt64(1L << 40),
-                Act0 = RandAct(),
-                Act1 = RandAct(),
-                Hash = key.Hash(),
-            };
-        }
-
         private BigInteger RandomBits(int width)
         {
             var b = new byte[(width + 7) / 8 + 1];
@@ -197,7 +173,7 @@ public class SessionTableBench
             _nJunk++;
             switch (_rnd.Next(5))
             {
-                case 0: _m.SetBig("lk_key", KeyBits(_pool.Count > 0 ? _pool[_rnd.Next(_pool.Count)] : FreshKey())); _m.Set("lk_valid", 1); break;
+                case 0: _m.SetBig("lk_key", SessionBits.Key(_pool.Count > 0 ? _pool[_rnd.Next(_pool.Count)] : FreshKey())); _m.Set("lk_valid", 1); break;
                 case 1: _m.SetBig("ins_entry", RandomBits(401)); _m.Set("ins_compact", (ulong)_rnd.Next(2)); _m.Set("ins_valid", 1); break;
                 case 2: _m.Set("up_loc", (ulong)_rnd.Next(_slots)); _m.SetBig("up_entry", RandomBits(401)); _m.Set("up_compact", (ulong)_rnd.Next(2)); _m.Set("up_valid", 1); break;
                 case 3: _m.Set("del_loc", (ulong)_rnd.Next(_slots)); _m.Set("del_valid", 1); break;
@@ -262,7 +238,7 @@ public class SessionTableBench
         private int Lookup(in ModelFlowKey key, string why)
         {
             RequireReady("lookup");
-            _m.SetBig("lk_key", KeyBits(key));
+            _m.SetBig("lk_key", SessionBits.Key(key));
             _m.Set("lk_valid", 1);
             Tick();
             _m.Set("lk_valid", 0);
@@ -284,7 +260,7 @@ public class SessionTableBench
             {
                 _nLkHit++;
                 Assert.That((int)_m.Get("lk_loc"), Is.EqualTo(ms), Ctx("lk_loc"));
-                Assert.That(Hex(_m.GetBig("lk_entry")), Is.EqualTo(Hex(Enc(_t[ms]))), Ctx("lk_entry"));
+                Assert.That(SessionBits.Hex(_m.GetBig("lk_entry")), Is.EqualTo(SessionBits.Hex(SessionBits.Entry(_t[ms]))), Ctx("lk_entry"));
                 Assert.That(_m.GetBool("lk_compact"), Is.EqualTo(_t[ms].Compact), Ctx("lk_compact"));
                 if (_t[ms].Compact) _nLkCompact++;
             }
@@ -302,8 +278,8 @@ public class SessionTableBench
             RequireReady("insert");
             e.Valid = true;
             e.Hash = e.Key.Hash();
-            var bits = Enc(e);
-            if (e.Compact) bits = Enc(e with { Compact = false });  // a compact insert's actions are not stored
+            var bits = SessionBits.Entry(e);
+            if (e.Compact) bits = SessionBits.Entry(e with { Compact = false });  // a compact insert's actions are not stored
             if (_rnd.Next(4) == 0) bits &= ~BigInteger.One;      // ins_entry bit 0 is ignored
             _m.SetBig("ins_entry", bits);
             _m.Set("ins_compact", e.Compact ? 1u : 0u);
@@ -354,7 +330,7 @@ public class SessionTableBench
             RequireReady("update");
             _m.Set("up_loc", (ulong)slot);
             // a compact update's actions are not stored: send random ones
-            _m.SetBig("up_entry", e.Compact ? Enc(e with { Compact = false, Act0 = RandAct(), Act1 = RandAct() }) : Enc(e));
+            _m.SetBig("up_entry", e.Compact ? SessionBits.Entry(e with { Compact = false, Act0 = SessionBits.RandomAction(_rnd), Act1 = SessionBits.RandomAction(_rnd) }) : SessionBits.Entry(e));
             _m.Set("up_compact", e.Compact ? 1u : 0u);
             _m.Set("up_valid", 1);
             Tick();
@@ -396,12 +372,12 @@ public class SessionTableBench
             _nRb++;
             Assert.That(lat, Is.EqualTo(2), Ctx("read-back latency"));
             var rtl = _m.GetBig("rb_entry");
-            var model = Enc(_t[slot]);
-            if (requireZero) Assert.That(Hex(rtl), Is.EqualTo(Hex(BigInteger.Zero)), Ctx($"slot {slot} after the reset clear"));
+            var model = SessionBits.Entry(_t[slot]);
+            if (requireZero) Assert.That(SessionBits.Hex(rtl), Is.EqualTo(SessionBits.Hex(BigInteger.Zero)), Ctx($"slot {slot} after the reset clear"));
             if (_t[slot].Valid)
             {
                 _nRbValid++;
-                Assert.That(Hex(rtl), Is.EqualTo(Hex(model)), Ctx($"read-back of valid slot {slot}"));
+                Assert.That(SessionBits.Hex(rtl), Is.EqualTo(SessionBits.Hex(model)), Ctx($"read-back of valid slot {slot}"));
                 Assert.That(_m.GetBool("rb_compact"), Is.EqualTo(_t[slot].Compact), Ctx($"rb_compact of valid slot {slot}"));
             }
             else
@@ -463,9 +439,9 @@ public class SessionTableBench
             while (true)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now, compactShare);
+                var e = SessionBits.RandomEntry(_rnd, key, _now, compactShare);
                 int occ = (int)_m.Get("occupancy");
-                if (Insert(e, "fill")) { inserted.Add((key, Enc(e))); words += e.Compact ? 0.5 : 1; }
+                if (Insert(e, "fill")) { inserted.Add((key, SessionBits.Entry(e))); words += e.Compact ? 0.5 : 1; }
                 else
                 {
                     _fills.Add($"{compactShare:P0} compact: first failure at {occ} entries, {words / _cap:P1} of the words");
@@ -479,8 +455,8 @@ public class SessionTableBench
             for (int i = 0; i < 3 * _p.SessWays + 10; i++)
             {
                 var key = FreshKey();
-                var e = RandomEntry(key, _now, compactShare);
-                if (Insert(e, "past the first failure")) { inserted.Add((key, Enc(e))); _fillPastOk++; }
+                var e = SessionBits.RandomEntry(_rnd, key, _now, compactShare);
+                if (Insert(e, "past the first failure")) { inserted.Add((key, SessionBits.Entry(e))); _fillPastOk++; }
                 else _fillPastFail++;
             }
             Assert.That(_m.Get("occupancy"), Is.EqualTo((ulong)inserted.Count));
@@ -489,7 +465,7 @@ public class SessionTableBench
             {
                 int s = Lookup(key, "fill check");
                 Assert.That(s, Is.GreaterThanOrEqualTo(0), Ctx($"inserted key {key} lost"));
-                Assert.That(Hex(_m.GetBig("lk_entry")), Is.EqualTo(Hex(bits)), Ctx($"entry of {key} changed"));
+                Assert.That(SessionBits.Hex(_m.GetBig("lk_entry")), Is.EqualTo(SessionBits.Hex(bits)), Ctx($"entry of {key} changed"));
             }
             Assert.That(_t.ValidCount(), Is.EqualTo(inserted.Count));
             ReadBackAll();
@@ -532,7 +508,7 @@ public class SessionTableBench
                     }
                     if (_t.Lookup(key, key.Hash(), _now, _idleTo, _closeTo) >= 0) _nDup++;
                     int age = _rnd.Next(10) switch { 0 => _rnd.Next(_idleTo + _closeTo + 8), 1 => _rnd.Next(65536), _ => 0 };
-                    bool ok = Insert(RandomEntry(key, (ushort)(_now - age), compactShare), "mix");
+                    bool ok = Insert(SessionBits.RandomEntry(_rnd, key, (ushort)(_now - age), compactShare), "mix");
                     if (!ok) _mixFails++;
                 }
                 else if (r < 62)
@@ -550,7 +526,7 @@ public class SessionTableBench
                     e.Ts = _now;
                     if (_rnd.Next(3) == 0) e.SetFin(_rnd.Next(2));
                     if (_rnd.Next(3) == 0) e.Est = true;
-                    if (!e.Compact && _rnd.Next(4) == 0) e.Act1 = RandAct();
+                    if (!e.Compact && _rnd.Next(4) == 0) e.Act1 = SessionBits.RandomAction(_rnd);
                     Update(s, e);
                     if (_rnd.Next(2) == 0) { _nBackToBack++; Lookup(key, "right after the update"); }
                 }
